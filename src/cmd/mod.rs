@@ -1,0 +1,38 @@
+//! One module per subcommand; [`run`] is the only dispatch.
+
+mod doctor;
+mod import;
+mod ingest;
+mod init;
+mod log;
+
+use std::process::ExitCode;
+
+use anyhow::Result;
+
+use crate::cli::{Cli, Command};
+
+/// What every subcommand implements.
+pub trait Run {
+    fn run(&self) -> Result<ExitCode>;
+}
+
+/// Runs the chosen subcommand.
+pub fn run(cli: Cli) -> Result<ExitCode> {
+    match &cli.command {
+        Command::Init(args) => args.run(),
+        Command::Ingest(args) => args.run(),
+        Command::Log(args) => args.run(),
+        Command::Import(args) => args.run(),
+        Command::Doctor => doctor::Doctor.run(),
+    }
+}
+
+/// True when the error is a closed stdout (`worthit log | head`), which is not a failure.
+pub fn is_broken_pipe(err: &anyhow::Error) -> bool {
+    err.chain().any(|cause| {
+        cause
+            .downcast_ref::<std::io::Error>()
+            .is_some_and(|io| io.kind() == std::io::ErrorKind::BrokenPipe)
+    })
+}

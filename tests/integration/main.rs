@@ -1,0 +1,3 @@
+//! All integration tests, in one binary (faster to build and link than one per file).
+
+mod util;
