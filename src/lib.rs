@@ -13,6 +13,8 @@
 //! - [`host`]: the host profile (CPU, cores, memory, OS) recorded once per host.
 //! - [`config`]: `WORTHIT_HOME`, the TOML config and its warnings.
 
+#![cfg_attr(not(test), deny(clippy::unwrap_used))]
+
 pub mod cli;
 pub mod cmd;
 pub mod config;
