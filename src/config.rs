@@ -179,7 +179,11 @@ impl Config {
                                 }
                             }
                         }
-                        None => warn(&mut config, Some(&full), "expected a list of strings".into()),
+                        None => warn(
+                            &mut config,
+                            Some(&full),
+                            "expected a list of strings".into(),
+                        ),
                     },
                     ("redact", "patterns") => match string_list(value) {
                         Some(patterns) => {
@@ -194,7 +198,11 @@ impl Config {
                                 }
                             }
                         }
-                        None => warn(&mut config, Some(&full), "expected a list of strings".into()),
+                        None => warn(
+                            &mut config,
+                            Some(&full),
+                            "expected a list of strings".into(),
+                        ),
                     },
                     _ => warn(&mut config, Some(&full), "unknown key".into()),
                 }
@@ -237,7 +245,12 @@ fn line_of_key(text: &str, dotted: &str) -> Option<usize> {
             }
             continue;
         }
-        let assigned = line.split('=').next().unwrap_or("").trim().trim_matches('"');
+        let assigned = line
+            .split('=')
+            .next()
+            .unwrap_or("")
+            .trim()
+            .trim_matches('"');
         if current == section && assigned == key {
             return Some(i + 1);
         }
@@ -268,12 +281,16 @@ mod tests {
     fn syntax_error_names_file_and_line() {
         let config = parse("[record]\nignore = [\n\n  'a',, ]\n");
         let warning = config.warnings[0].to_string();
-        assert!(warning.starts_with("config /etc/worthit.toml:4: not valid TOML"), "{warning}");
+        assert!(
+            warning.starts_with("config /etc/worthit.toml:4: not valid TOML"),
+            "{warning}"
+        );
     }
 
     #[test]
     fn bad_keys_name_line_and_key_and_keep_the_rest() {
-        let text = "[record]\nignore = ['(unclosed', '^cd ']\n\n[redact]\npatterns = 3\ncolour = 'x'\n";
+        let text =
+            "[record]\nignore = ['(unclosed', '^cd ']\n\n[redact]\npatterns = 3\ncolour = 'x'\n";
         let config = parse(text);
         let warnings: Vec<String> = config.warnings.iter().map(|w| w.to_string()).collect();
         assert_eq!(config.ignore.len(), 1, "the good pattern is kept");
@@ -283,7 +300,10 @@ mod tests {
             ":5: key `redact.patterns`: expected a list of strings",
             ":6: key `redact.colour`: unknown key",
         ] {
-            assert!(warnings.iter().any(|w| w.contains(expected)), "{expected} in {warnings:?}");
+            assert!(
+                warnings.iter().any(|w| w.contains(expected)),
+                "{expected} in {warnings:?}"
+            );
         }
     }
 }

@@ -51,7 +51,10 @@ impl fmt::Display for LineError {
         match self {
             LineError::Empty => f.write_str("empty line"),
             LineError::UnsupportedVersion(v) => {
-                write!(f, "unsupported spool version {v:?} (this build reads version {SPOOL_VERSION})")
+                write!(
+                    f,
+                    "unsupported spool version {v:?} (this build reads version {SPOOL_VERSION})"
+                )
             }
             LineError::FieldCount(n) => write!(f, "expected 10 tab-separated fields, found {n}"),
             LineError::BadNumber { field, value } => {
@@ -86,7 +89,18 @@ pub fn parse_line(line: &[u8]) -> Result<Event, LineError> {
     if count != fields.len() {
         return Err(LineError::FieldCount(count));
     }
-    let [_, start, duration, exit, resolution, flags, shell, session, cwd, command] = fields;
+    let [
+        _,
+        start,
+        duration,
+        exit,
+        resolution,
+        flags,
+        shell,
+        session,
+        cwd,
+        command,
+    ] = fields;
 
     let start_us = parse_int::<i64>(start, "start_us")?.ok_or(LineError::Missing("start_us"))?;
     let duration_us = parse_int::<i64>(duration, "duration_us")?;
@@ -96,7 +110,10 @@ pub fn parse_line(line: &[u8]) -> Result<Event, LineError> {
     let exit = parse_int::<i32>(exit, "exit")?;
     let resolution = parse_int::<i64>(resolution, "resolution_us")?;
     if resolution.is_some_and(|r| r <= 0) {
-        return Err(bad_number("resolution_us", resolution_field_text(resolution)));
+        return Err(bad_number(
+            "resolution_us",
+            resolution_field_text(resolution),
+        ));
     }
     let shell = unescape(shell);
     if shell.is_empty() {
@@ -399,7 +416,10 @@ mod tests {
         );
         assert!(matches!(
             parse_line(b"1\tabc\t2\t3\t1\t\tbash\ts\t/\tls"),
-            Err(LineError::BadNumber { field: "start_us", .. })
+            Err(LineError::BadNumber {
+                field: "start_us",
+                ..
+            })
         ));
         assert_eq!(
             parse_line(b"1\t\t2\t3\t1\t\tbash\ts\t/\tls"),
@@ -407,7 +427,10 @@ mod tests {
         );
         assert!(matches!(
             parse_line(b"1\t1\t-5\t3\t1\t\tbash\ts\t/\tls"),
-            Err(LineError::BadNumber { field: "duration_us", .. })
+            Err(LineError::BadNumber {
+                field: "duration_us",
+                ..
+            })
         ));
     }
 

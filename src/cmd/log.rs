@@ -12,7 +12,7 @@ use serde::Serialize;
 use super::Run;
 use crate::cli::LogArgs;
 use crate::config::{Config, Paths};
-use crate::store::{StoredEvent, Store};
+use crate::store::{Store, StoredEvent};
 
 /// One line of `worthit log --json`.
 #[derive(Debug, Serialize)]
@@ -78,7 +78,9 @@ impl Run for LogArgs {
 
 fn write_text(out: &mut impl Write, stored: &StoredEvent) -> std::io::Result<()> {
     let e = &stored.event;
-    let when = utc(e.start_us).with_timezone(&Local).format("%Y-%m-%d %H:%M:%S");
+    let when = utc(e.start_us)
+        .with_timezone(&Local)
+        .format("%Y-%m-%d %H:%M:%S");
     let took = match e.duration_us {
         Some(us) => format_duration(us),
         None => "?".to_string(),
@@ -104,7 +106,11 @@ pub fn format_duration(us: i64) -> String {
     } else if secs < 3600.0 {
         format!("{}m{:02}s", (secs / 60.0) as i64, (secs % 60.0) as i64)
     } else {
-        format!("{}h{:02}m", (secs / 3600.0) as i64, ((secs % 3600.0) / 60.0) as i64)
+        format!(
+            "{}h{:02}m",
+            (secs / 3600.0) as i64,
+            ((secs % 3600.0) / 60.0) as i64
+        )
     }
 }
 

@@ -4,6 +4,7 @@
 //! binary and applied in order inside one transaction each; `PRAGMA user_version` records
 //! the last one applied. Never edit a released migration: add the next number.
 
+use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
@@ -63,8 +64,16 @@ pub struct HostProfile {
 impl Store {
     /// Opens (creating if needed) the database at `path` and brings its schema up to date.
     pub fn open(path: &Path) -> Result<Store> {
+        let is_new = !path.exists();
         let conn = Connection::open(path)
             .with_context(|| format!("could not open database {}", path.display()))?;
+        if is_new {
+            // Command lines are private: only the user may read them. SQLite gives its
+            // -wal and -shm files the database file's mode.
+            use std::os::unix::fs::PermissionsExt;
+            std::fs::set_permissions(path, std::fs::Permissions::from_mode(0o600))
+                .with_context(|| format!("could not make {} private", path.display()))?;
+        }
         conn.busy_timeout(BUSY_TIMEOUT)?;
         // WAL lets readers (log, report, TUI) run while an ingest writes.
         conn.pragma_update(None, "journal_mode", "WAL")
@@ -72,6 +81,8 @@ impl Store {
         // NORMAL is durable across application crashes in WAL mode; only a power loss
         // may drop the last transactions, which the spool offsets then simply redo.
         conn.pragma_update(None, "synchronous", "NORMAL")?;
+        // After a checkpoint, shrink the WAL back rather than keep its high-water mark.
+        conn.pragma_update(None, "journal_size_limit", 8 << 20)?;
         conn.pragma_update(None, "foreign_keys", true)?;
         let mut store = Store {
             conn,
@@ -89,7 +100,9 @@ impl Store {
 
     /// Applies every migration newer than the database's `user_version`.
     fn migrate(&mut self) -> Result<()> {
-        let current: i64 = self.conn.pragma_query_value(None, "user_version", |r| r.get(0))?;
+        let current: i64 = self
+            .conn
+            .pragma_query_value(None, "user_version", |r| r.get(0))?;
         if current > schema_version() {
             bail!(
                 "the database has schema version {current}, newer than this worthit knows ({}); upgrade worthit",
@@ -143,7 +156,7 @@ impl Store {
     /// Start time of the newest hook event, if any.
     pub fn last_hook_event_us(&self) -> Result<Option<i64>> {
         Ok(self.conn.query_row(
-            "SELECT max(start_us + coalesce(duration_us, 0)) FROM events WHERE source = 'hook'",
+            "SELECT max(start_us + coalesce(duration_us, 0)) FROM events_full WHERE source = 'hook'",
             [],
             |r| r.get(0),
         )?)
@@ -155,7 +168,7 @@ impl Store {
         let mut stmt = self.conn.prepare(
             "SELECT id, start_us, duration_us, duration_resolution_us, exit, cwd, command,
                     shell, session, repo, source, truncated
-             FROM events ORDER BY start_us DESC, id DESC LIMIT ?1",
+             FROM events_full ORDER BY start_us DESC, id DESC LIMIT ?1",
         )?;
         let rows = stmt.query_map([limit], |row| {
             let source: String = row.get(10)?;
@@ -257,20 +270,21 @@ impl Store {
     }
 }
 
-/// Inserts events inside a caller's transaction with one prepared statement; returns how
+/// Inserts events inside a caller's transaction with prepared statements; returns how
 /// many were added (imported entries already present are skipped).
+///
+/// Sessions and directories are stored once each (see the schema); their ids are looked
+/// up through small caches that live as long as this call.
 pub fn insert_events<'a>(
     tx: &Transaction<'_>,
     events: impl IntoIterator<Item = NewEvent<'a>>,
 ) -> Result<usize> {
-    let mut stmt = tx.prepare_cached(
-        "INSERT OR IGNORE INTO events
-            (start_us, duration_us, duration_resolution_us, exit, cwd, command, shell, session,
-             repo, source, truncated, host_id, import_key)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)",
-    )?;
-    let mut added = 0;
+    // session -> [(shell, source, id)]: looked up by &str, no allocation per event.
+    let mut sessions: HashMap<String, Vec<(String, String, i64)>> = HashMap::new();
+    let mut dirs: HashMap<String, i64> = HashMap::new();
     let mut source_text = String::new();
+    let mut batch: Vec<Row<'a>> = Vec::with_capacity(ROWS_PER_INSERT);
+    let mut added = 0;
     for new in events {
         let e = new.event;
         source_text.clear();
@@ -281,23 +295,117 @@ pub fn insert_events<'a>(
                 source_text.push_str(kind);
             }
         }
-        added += stmt.execute(params![
-            e.start_us,
-            e.duration_us,
-            e.duration_resolution_us,
-            e.exit,
-            e.cwd,
-            e.command,
-            e.shell,
-            e.session,
-            new.repo,
-            source_text,
-            e.truncated,
-            new.host_id,
-            new.import_key,
-        ])?;
+        let known = sessions.get(e.session.as_str()).and_then(|list| {
+            list.iter()
+                .find(|(shell, source, _)| *shell == e.shell && *source == source_text)
+                .map(|&(_, _, id)| id)
+        });
+        let session_id = match known {
+            Some(id) => id,
+            None => {
+                let id = session_id(tx, &e.session, &e.shell, &source_text, new.host_id)?;
+                sessions.entry(e.session.clone()).or_default().push((
+                    e.shell.clone(),
+                    source_text.clone(),
+                    id,
+                ));
+                id
+            }
+        };
+        let dir_id = match e.cwd.as_deref() {
+            None => None,
+            Some(cwd) => match dirs.get(cwd) {
+                Some(&id) => Some(id),
+                None => {
+                    let id = dir_id(tx, cwd, new.repo)?;
+                    dirs.insert(cwd.to_owned(), id);
+                    Some(id)
+                }
+            },
+        };
+        batch.push(Row {
+            event: e,
+            session_id,
+            dir_id,
+            import_key: new.import_key,
+        });
+        if batch.len() == ROWS_PER_INSERT {
+            added += insert_rows(tx, &batch)?;
+            batch.clear();
+        }
+    }
+    if !batch.is_empty() {
+        added += insert_rows(tx, &batch)?;
     }
     Ok(added)
+}
+
+/// Rows per INSERT statement: one multi-row statement costs far less than as many
+/// single-row ones (SQLite's per-statement overhead dominates small rows).
+const ROWS_PER_INSERT: usize = 64;
+const COLUMNS_PER_ROW: usize = 9;
+
+struct Row<'a> {
+    event: &'a Event,
+    session_id: i64,
+    dir_id: Option<i64>,
+    import_key: Option<i64>,
+}
+
+fn insert_rows(tx: &Transaction<'_>, rows: &[Row<'_>]) -> Result<usize> {
+    let mut sql = String::from(
+        "INSERT OR IGNORE INTO events
+            (start_us, duration_us, duration_resolution_us, exit, command, session_id, dir_id,
+             truncated, import_key)
+         VALUES ",
+    );
+    for i in 0..rows.len() {
+        if i > 0 {
+            sql.push(',');
+        }
+        sql.push_str("(?,?,?,?,?,?,?,?,?)");
+    }
+    let mut stmt = tx.prepare_cached(&sql)?;
+    for (i, row) in rows.iter().enumerate() {
+        let at = i * COLUMNS_PER_ROW;
+        let e = row.event;
+        stmt.raw_bind_parameter(at + 1, e.start_us)?;
+        stmt.raw_bind_parameter(at + 2, e.duration_us)?;
+        stmt.raw_bind_parameter(at + 3, e.duration_resolution_us)?;
+        stmt.raw_bind_parameter(at + 4, e.exit)?;
+        stmt.raw_bind_parameter(at + 5, e.command.as_str())?;
+        stmt.raw_bind_parameter(at + 6, row.session_id)?;
+        stmt.raw_bind_parameter(at + 7, row.dir_id)?;
+        stmt.raw_bind_parameter(at + 8, e.truncated)?;
+        stmt.raw_bind_parameter(at + 9, row.import_key)?;
+    }
+    Ok(stmt.raw_execute()?)
+}
+
+fn session_id(
+    tx: &Transaction<'_>,
+    session: &str,
+    shell: &str,
+    source: &str,
+    host_id: Option<i64>,
+) -> Result<i64> {
+    tx.prepare_cached(
+        "INSERT OR IGNORE INTO sessions (session, shell, source, host_id) VALUES (?1, ?2, ?3, ?4)",
+    )?
+    .execute(params![session, shell, source, host_id])?;
+    Ok(tx
+        .prepare_cached(
+            "SELECT id FROM sessions WHERE session = ?1 AND shell = ?2 AND source = ?3",
+        )?
+        .query_row(params![session, shell, source], |r| r.get(0))?)
+}
+
+fn dir_id(tx: &Transaction<'_>, cwd: &str, repo: Option<&str>) -> Result<i64> {
+    tx.prepare_cached("INSERT OR IGNORE INTO dirs (cwd, repo) VALUES (?1, ?2)")?
+        .execute(params![cwd, repo])?;
+    Ok(tx
+        .prepare_cached("SELECT id FROM dirs WHERE cwd = ?1")?
+        .query_row([cwd], |r| r.get(0))?)
 }
 
 #[cfg(test)]
