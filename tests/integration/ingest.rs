@@ -1,1 +1,252 @@
-//! Integration tests: ingest.
+//! Integration tests: ingest is exactly-once under kill -9, concurrent ingests and many
+//! writers appending at the same time.
+
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::time::Duration;
+
+const WORTHIT: &str = env!("CARGO_BIN_EXE_worthit");
+
+/// A temp WORTHIT_HOME with its spool dir.
+struct Home {
+    _dir: tempfile::TempDir,
+    home: PathBuf,
+}
+
+impl Home {
+    fn new() -> Home {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let home = dir.path().join("worthit");
+        std::fs::create_dir_all(home.join("spool")).expect("spool dir");
+        Home { _dir: dir, home }
+    }
+
+    fn spool(&self) -> PathBuf {
+        self.home.join("spool")
+    }
+
+    fn worthit(&self) -> Command {
+        let mut cmd = Command::new(WORTHIT);
+        cmd.env("WORTHIT_HOME", &self.home)
+            .env("WORTHIT_CONFIG", self.home.join("no-config.toml"))
+            .env("HOME", &self.home);
+        cmd
+    }
+
+    /// Every stored command with how many times it is stored.
+    fn stored_commands(&self) -> HashMap<String, usize> {
+        let conn = rusqlite::Connection::open(self.home.join("worthit.db")).expect("open db");
+        let mut stmt = conn.prepare("SELECT command FROM events").expect("query");
+        let mut counts = HashMap::new();
+        let rows = stmt.query_map([], |r| r.get::<_, String>(0)).expect("rows");
+        for command in rows {
+            *counts.entry(command.expect("command")).or_insert(0) += 1;
+        }
+        counts
+    }
+}
+
+fn today() -> i64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .expect("clock")
+        .as_secs() as i64
+        / 86_400
+}
+
+/// A bash process appending `lines` spool lines the way the hooks do (one builtin
+/// `printf` per line, `>>` so O_APPEND), to its own per-session file unless `file` names
+/// a shared one. Commands are `w<writer> <n>`, so every event is identifiable.
+fn spawn_writer(spool: &Path, writer: usize, lines: usize, file: Option<&str>) -> Child {
+    let script = r#"
+        day=$1; writer=$2; lines=$3; shared=$4
+        f="$SPOOL/bash-$$-$writer.$day.spool"
+        [[ -n $shared ]] && f="$SPOOL/$shared"
+        for ((n = 0; n < lines; n++)); do
+            printf '1\t%s\t1000\t0\t1\t\tbash\tbash-%s-%s\t/tmp\tw%s %s\n' \
+                "$((1790000000000000 + n))" "$$" "$writer" "$writer" "$n" >>"$f"
+        done
+    "#;
+    Command::new("bash")
+        .arg("-c")
+        .arg(script)
+        .arg("writer")
+        .arg(today().to_string())
+        .arg(writer.to_string())
+        .arg(lines.to_string())
+        .arg(file.unwrap_or(""))
+        .env("SPOOL", spool)
+        .stdin(Stdio::null())
+        .spawn()
+        .expect("spawn bash writer")
+}
+
+fn expected_commands(writers: usize, lines: usize) -> Vec<String> {
+    (0..writers)
+        .flat_map(|w| (0..lines).map(move |n| format!("w{w} {n}")))
+        .collect()
+}
+
+fn assert_exactly_once(home: &Home, expected: &[String]) {
+    let stored = home.stored_commands();
+    let missing: Vec<&String> = expected
+        .iter()
+        .filter(|c| !stored.contains_key(*c))
+        .collect();
+    let duplicated: Vec<(&String, &usize)> = stored.iter().filter(|(_, n)| **n > 1).collect();
+    assert!(
+        missing.is_empty(),
+        "{} events lost, e.g. {:?}",
+        missing.len(),
+        &missing[..missing.len().min(5)]
+    );
+    assert!(
+        duplicated.is_empty(),
+        "{} events duplicated, e.g. {:?}",
+        duplicated.len(),
+        &duplicated[..duplicated.len().min(5)]
+    );
+    assert_eq!(stored.len(), expected.len(), "unexpected extra events");
+}
+
+/// Small deterministic PRNG so failures reproduce.
+struct Rng(u64);
+impl Rng {
+    fn below(&mut self, n: u64) -> u64 {
+        self.0 ^= self.0 << 13;
+        self.0 ^= self.0 >> 7;
+        self.0 ^= self.0 << 17;
+        self.0 % n
+    }
+}
+
+/// Writes a spool file of an ended session (pid 0 is never alive) with `lines` events
+/// named `<tag> <n>`.
+fn write_backlog(home: &Home, tag: &str, lines: usize) -> Vec<String> {
+    let mut text = String::new();
+    let mut commands = Vec::with_capacity(lines);
+    for n in 0..lines {
+        let command = format!("{tag} {n}");
+        text.push_str(&format!(
+            "1\t{}\t1000\t0\t1\t\tbash\tbash-0-{tag}\t/tmp\t{command}\n",
+            1_780_000_000_000_000i64 + n as i64
+        ));
+        commands.push(command);
+    }
+    let file = home.spool().join(format!("bash-0-{tag}.{}.spool", today()));
+    std::fs::write(file, text).expect("backlog");
+    commands
+}
+
+#[test]
+fn kill_9_at_random_points_loses_and_duplicates_nothing() {
+    let home = Home::new();
+    let mut expected = Vec::new();
+
+    // Calibrate: how long does one ingest of a fresh backlog take here, start to end?
+    // (Median of three, so one slow start-up does not stretch every kill delay.)
+    let mut runs: Vec<u64> = (0..3)
+        .map(|i| {
+            expected.extend(write_backlog(&home, &format!("calibrate{i}"), 2_000));
+            let started = std::time::Instant::now();
+            let status = home.worthit().args(["ingest", "--quiet"]).status();
+            assert!(status.expect("ingest").success());
+            started.elapsed().as_micros() as u64
+        })
+        .collect();
+    runs.sort_unstable();
+    let full_us = runs[1];
+
+    // Shells keep appending throughout.
+    let (writers, lines) = (4, 6_000);
+    let mut children: Vec<Child> = (0..writers)
+        .map(|w| spawn_writer(&home.spool(), w, lines, None))
+        .collect();
+    expected.extend(expected_commands(writers, lines));
+
+    let mut rng = Rng(0x9e37_79b9_7f4a_7c15);
+    let mut killed = 0;
+    for round in 0..120 {
+        // Fresh work each round, so every kill lands somewhere in a real ingest:
+        // start-up, reading, inserting, committing or removing finished files.
+        expected.extend(write_backlog(&home, &format!("round{round}"), 2_000));
+        let mut ingest = home
+            .worthit()
+            .args(["ingest", "--quiet"])
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("spawn ingest");
+        // Mostly inside the run, sometimes just after it.
+        std::thread::sleep(Duration::from_micros(rng.below(full_us)));
+        if ingest.try_wait().expect("poll ingest").is_none() {
+            killed += 1;
+        }
+        ingest.kill().ok(); // SIGKILL
+        ingest.wait().expect("reap ingest");
+    }
+    for child in &mut children {
+        assert!(child.wait().expect("writer").success());
+    }
+    let out = home.worthit().arg("ingest").output().expect("final ingest");
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(
+        killed >= 60,
+        "only {killed} of 120 ingests were killed while running"
+    );
+
+    assert_exactly_once(&home, &expected);
+    // Every session has ended, so its fully ingested file is gone.
+    let left: Vec<_> = std::fs::read_dir(home.spool()).expect("spool").collect();
+    assert!(left.is_empty(), "spool files left: {left:?}");
+}
+
+#[test]
+fn sixteen_writers_and_two_ingest_loops_at_once() {
+    let home = Home::new();
+    let (writers, lines) = (16, 2_000);
+    // Writers 0..14 each have their own session file; 14 and 15 share one file, to show
+    // whole-line appends do not interleave.
+    let mut children: Vec<Child> = (0..writers)
+        .map(|w| {
+            let shared = (w >= 14).then_some("shared.spool");
+            spawn_writer(&home.spool(), w, lines, shared)
+        })
+        .collect();
+    let ingest_loop = |home: &Home| {
+        let mut stderr = String::new();
+        for _ in 0..15 {
+            let out = home
+                .worthit()
+                .args(["ingest", "--quiet"])
+                .output()
+                .expect("ingest");
+            assert!(
+                out.status.success(),
+                "{}",
+                String::from_utf8_lossy(&out.stderr)
+            );
+            stderr.push_str(&String::from_utf8_lossy(&out.stderr));
+        }
+        stderr
+    };
+    let (a, b) = std::thread::scope(|scope| {
+        let a = scope.spawn(|| ingest_loop(&home));
+        let b = scope.spawn(|| ingest_loop(&home));
+        (a.join().expect("loop a"), b.join().expect("loop b"))
+    });
+    for child in &mut children {
+        assert!(child.wait().expect("writer").success());
+    }
+    let out = home.worthit().arg("ingest").output().expect("final ingest");
+    let last = String::from_utf8_lossy(&out.stderr).into_owned();
+    for stderr in [&a, &b, &last] {
+        assert!(!stderr.contains("locked"), "lock error surfaced: {stderr}");
+        assert!(!stderr.contains("malformed"), "interleaved lines: {stderr}");
+    }
+    assert_exactly_once(&home, &expected_commands(writers, lines));
+}
