@@ -42,7 +42,10 @@ mod tests {
         let mut roots = RepoRoots::default();
         let deep = repo.join("src/deep").to_string_lossy().into_owned();
         assert_eq!(roots.root_of(&deep).as_deref(), repo.to_str());
-        assert_eq!(roots.root_of(worktree.to_str().unwrap()).as_deref(), worktree.to_str());
+        assert_eq!(
+            roots.root_of(worktree.to_str().unwrap()).as_deref(),
+            worktree.to_str()
+        );
         assert_eq!(roots.root_of(dir.path().to_str().unwrap()), None);
         assert_eq!(roots.root_of("/no/such/dir/at/all"), None);
         // Cached: removing the repo does not change the answer within one ingest.
