@@ -102,13 +102,23 @@ impl ImportKind {
     }
 }
 
+/// Shown after `worthit import --help`.
+const IMPORT_AFTER_HELP: &str = "Importing again adds nothing, and commands a hook already \
+recorded are skipped; formats and rules: docs/import.md.
+
+Default paths: zsh $HISTFILE, ~/.zsh_history, ~/.histfile, ~/.zhistory; bash $HISTFILE, \
+~/.bash_history; fish $XDG_DATA_HOME/fish/fish_history; atuin $ATUIN_DB_PATH, \
+$XDG_DATA_HOME/atuin/history.db; zsh-histdb $HISTDB_FILE, ~/.histdb/zsh-history.db \
+(XDG_DATA_HOME defaults to ~/.local/share).";
+
 #[derive(Debug, clap::Args)]
+#[command(after_help = IMPORT_AFTER_HELP)]
 pub struct ImportArgs {
-    /// Which history format to read.
+    /// Which history format to read (`auto`: every one found at its default path).
     pub kind: ImportKind,
-    /// History file (default: the format's usual location).
+    /// History file (default: the format's usual location; not with `auto`).
     pub path: Option<PathBuf>,
-    /// Show no progress bar.
+    /// Print nothing but warnings and errors: no progress bar, no summary.
     #[arg(long, short)]
     pub quiet: bool,
 }

@@ -53,7 +53,7 @@ pub fn events(n: usize, session: &str, seed: u64) -> Vec<Event> {
     (0..n)
         .map(|i| {
             let r = rng.next();
-            let command = if r % 50 == 0 {
+            let command = if r.is_multiple_of(50) {
                 SECRETS[(r as usize / 50) % SECRETS.len()].to_string()
             } else {
                 COMMANDS[r as usize % COMMANDS.len()].to_string()
@@ -63,7 +63,7 @@ pub fn events(n: usize, session: &str, seed: u64) -> Vec<Event> {
                 start_us: now,
                 duration_us: Some(duration),
                 duration_resolution_us: Some(1),
-                exit: Some(if r % 7 == 0 { 1 } else { 0 }),
+                exit: Some(if r.is_multiple_of(7) { 1 } else { 0 }),
                 cwd: Some(format!("/home/dev/src/project{}/sub", i % 5)),
                 command,
                 shell: "bash".into(),
