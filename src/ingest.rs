@@ -152,6 +152,7 @@ fn ingest_file(
     path: &Path,
     report: &mut IngestReport,
 ) -> Result<()> {
+    let newest_import = newest_imported_second(store)?;
     let name = path
         .file_name()
         .map(|n| n.to_string_lossy().into_owned())
@@ -211,13 +212,14 @@ fn ingest_file(
             let worker = scope.spawn(|| parse_chunk(pipeline, lines, path, progress.lines, sender));
             let mut inserted = 0;
             for batch in receiver {
+                let keys = take_over_imported(&tx, &batch, newest_import)?;
                 inserted += store::insert_events(
                     &tx,
-                    batch.iter().map(|p| NewEvent {
+                    batch.iter().zip(keys).map(|(p, import_key)| NewEvent {
                         event: &p.event,
                         repo: p.repo.as_deref(),
                         host_id: Some(host_id),
-                        import_key: None,
+                        import_key,
                     }),
                 )?;
             }
@@ -271,6 +273,55 @@ fn ingest_file(
         }
         return Ok(());
     }
+}
+
+/// The start second (mod 2³², as the key holds it) of the newest imported entry, read
+/// from the top of the import key index; `None` when nothing was imported.
+fn newest_imported_second(store: &Store) -> Result<Option<i64>> {
+    let key: Option<i64> = store.connection().query_row(
+        "SELECT max(import_key) FROM events WHERE import_key IS NOT NULL",
+        [],
+        |r| r.get(0),
+    )?;
+    Ok(key.map(|k| k >> 31))
+}
+
+/// A command run just before `worthit import` is in both the imported history and,
+/// moments later, the spool. The hook's event is the better record (exit status,
+/// microseconds, cwd), so it replaces the imported one and inherits its import key,
+/// which keeps later re-imports from adding the entry again. Returns, per event, the key
+/// to insert it with.
+///
+/// Only events no newer than the newest import can have such a twin, so the usual
+/// ingest does no lookups at all.
+fn take_over_imported(
+    tx: &rusqlite::Transaction<'_>,
+    batch: &[Prepared],
+    newest_import: Option<i64>,
+) -> Result<Vec<Option<i64>>> {
+    let mut keys = vec![None; batch.len()];
+    let Some(newest) = newest_import else {
+        return Ok(keys);
+    };
+    let mut delete =
+        tx.prepare_cached("DELETE FROM events WHERE import_key = ?1 AND session_id IN (SELECT id FROM sessions WHERE source <> 'hook')")?;
+    let mut buf = Vec::new();
+    for (slot, prepared) in keys.iter_mut().zip(batch) {
+        let second = prepared.event.start_us.div_euclid(1_000_000);
+        if (second & 0xffff_ffff) > newest + 1 {
+            continue;
+        }
+        // History files stamp the second the line was accepted; the hook's clock starts
+        // a moment later, possibly in the next second.
+        for candidate in [second, second - 1] {
+            let key = crate::import::import_key(candidate, 0, &prepared.event.command, &mut buf);
+            if delete.execute([key])? > 0 {
+                *slot = Some(key);
+                break;
+            }
+        }
+    }
+    Ok(keys)
 }
 
 /// What the parser thread found in one chunk.

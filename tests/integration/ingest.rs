@@ -250,3 +250,74 @@ fn sixteen_writers_and_two_ingest_loops_at_once() {
     }
     assert_exactly_once(&home, &expected_commands(writers, lines));
 }
+
+#[test]
+fn a_hook_event_replaces_its_imported_twin_and_reimports_add_nothing() {
+    let home = Home::new();
+    // `worthit import zsh` itself is in the history it imports (zsh saves the line
+    // before running it), and the hook spools it when it finishes.
+    let second = 1_790_000_000i64;
+    let history = home.home.join("zsh_history");
+    std::fs::write(
+        &history,
+        format!(
+            ": {}:0;make\n: {second}:0;worthit import zsh\n",
+            second - 60
+        ),
+    )
+    .expect("history");
+    let import = |home: &Home| {
+        let out = home
+            .worthit()
+            .args(["import", "zsh", "--quiet"])
+            .arg(&history)
+            .output()
+            .expect("import");
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+    };
+    import(&home);
+    // The hook's clock started in the next second.
+    std::fs::write(
+        home.spool().join(format!("zsh-0-1.{}.spool", today())),
+        format!(
+            "1\t{}\t250000\t0\t1\t\tzsh\tzsh-0-1\t/tmp\tworthit import zsh\n",
+            (second + 1) * 1_000_000 + 4_000
+        ),
+    )
+    .expect("spool");
+    let out = home
+        .worthit()
+        .args(["ingest", "--quiet"])
+        .output()
+        .expect("ingest");
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    import(&home);
+
+    let conn = rusqlite::Connection::open(home.home.join("worthit.db")).expect("db");
+    let rows: Vec<(String, String, Option<i64>)> = conn
+        .prepare("SELECT command, source, exit FROM events_full ORDER BY start_us")
+        .expect("query")
+        .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))
+        .expect("rows")
+        .collect::<Result<_, _>>()
+        .expect("read");
+    assert_eq!(
+        rows,
+        vec![
+            ("make".to_string(), "import:zsh".to_string(), None),
+            (
+                "worthit import zsh".to_string(),
+                "hook".to_string(),
+                Some(0)
+            ),
+        ]
+    );
+}
