@@ -103,7 +103,33 @@ pub fn run(paths: &Paths, config: &Config) -> Result<IngestReport> {
         ingest_file(&mut store, &mut pipeline, host_id, &path, &mut report)
             .with_context(|| format!("could not ingest spool file {}", path.display()))?;
     }
+    remove_scratch_of_ended_sessions(&paths.spool_dir());
     Ok(report)
+}
+
+/// Hooks may keep a hidden scratch file per session next to the spool
+/// (`.<session>.<anything>`, e.g. bash's copy of the last history entry). Once the
+/// session's process is gone nothing will use it again.
+fn remove_scratch_of_ended_sessions(spool_dir: &Path) {
+    let Ok(entries) = std::fs::read_dir(spool_dir) else {
+        return;
+    };
+    for entry in entries.flatten() {
+        let name = entry.file_name();
+        let Some(rest) = name.to_str().and_then(|n| n.strip_prefix('.')) else {
+            continue;
+        };
+        let session = rest.split('.').next().unwrap_or("");
+        let parts: Vec<&str> = session.split('-').collect();
+        let pid = match parts.as_slice() {
+            [_, .., pid, _] => pid.parse::<u32>().ok(),
+            _ => None,
+        };
+        if pid.is_some_and(|pid| !pid_alive(pid)) {
+            // Best effort: a scratch file left behind costs a few bytes, nothing more.
+            let _ = std::fs::remove_file(entry.path());
+        }
+    }
 }
 
 /// Runs an ingest before a command reads data; problems become warnings on stderr so
@@ -557,6 +583,21 @@ mod tests {
             .query_row("SELECT count(*) FROM spool_files", [], |r| r.get(0))
             .unwrap();
         assert_eq!(rows, 0);
+    }
+
+    #[test]
+    fn scratch_files_of_ended_sessions_are_removed() {
+        let (_dir, paths) = setup();
+        let spool = paths.spool_dir();
+        let dead = spool.join(".bash-0-123.hist");
+        let live = spool.join(format!(".bash-{}-123.hist", std::process::id()));
+        let other = spool.join(".something-else");
+        for file in [&dead, &live, &other] {
+            std::fs::write(file, "x").unwrap();
+        }
+        run(&paths, &Config::default()).unwrap();
+        assert!(!dead.exists());
+        assert!(live.exists() && other.exists());
     }
 
     #[test]
