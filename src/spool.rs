@@ -28,6 +28,10 @@ pub const SPOOL_VERSION: &str = "1";
 /// writers on local file systems; staying below 4000 leaves room for slack.
 pub const MAX_LINE_BYTES: usize = 4000;
 
+/// Longest `shell` and `session` fields a serialised line carries (escaped bytes).
+const MAX_SHELL_BYTES: usize = 64;
+const MAX_SESSION_BYTES: usize = 256;
+
 /// File name suffix of spool files.
 pub const SPOOL_SUFFIX: &str = ".spool";
 
@@ -186,10 +190,22 @@ pub fn serialise(event: &Event) -> Vec<u8> {
     if event.truncated {
         head.push(b't');
     }
-    head.push(b'\t');
-    escape_into(&event.shell, &mut head);
-    head.push(b'\t');
-    escape_into(&event.session, &mut head);
+    // Shell and session are short by nature; capping them keeps the fixed part of the
+    // line small whatever a producer sends, so the budget below never goes negative.
+    let mut truncated = event.truncated;
+    for (text, cap) in [
+        (&event.shell, MAX_SHELL_BYTES),
+        (&event.session, MAX_SESSION_BYTES),
+    ] {
+        head.push(b'\t');
+        let mut field = Vec::new();
+        escape_into(text, &mut field);
+        if field.len() > cap {
+            cut_escaped(&mut field, cap);
+            truncated = true;
+        }
+        head.extend_from_slice(&field);
+    }
     head.push(b'\t');
     let mut cwd = Vec::new();
     escape_into(event.cwd.as_deref().unwrap_or(""), &mut cwd);
@@ -197,7 +213,6 @@ pub fn serialise(event: &Event) -> Vec<u8> {
     escape_into(&event.command, &mut command);
 
     // Budget: the fixed head, cwd, command, one TAB and the LF.
-    let mut truncated = event.truncated;
     let budget = MAX_LINE_BYTES.saturating_sub(head.len() + 3);
     if cwd.len() > budget / 4 && cwd.len() + command.len() > budget {
         cut_escaped(&mut cwd, budget / 4);
@@ -452,6 +467,19 @@ mod tests {
         assert!(parsed.truncated);
         assert!(event.command.starts_with(&parsed.command));
         assert!(parsed.command.len() > 3000);
+    }
+
+    #[test]
+    fn oversized_shell_and_session_are_capped_too() {
+        // Found by the spool_line fuzz target.
+        let line = [b"1\t0\t\t\t\t\t".as_slice(), &[b'b'; 4100], b"\ts\t\tls"].concat();
+        let event = parse_line(&line).unwrap();
+        let out = serialise(&event);
+        assert!(out.len() <= MAX_LINE_BYTES, "{}", out.len());
+        assert!(parse_line(&out).unwrap().truncated);
+        let mut long_session = sample();
+        long_session.session = "s".repeat(4100);
+        assert!(serialise(&long_session).len() <= MAX_LINE_BYTES);
     }
 
     #[test]
