@@ -1,6 +1,7 @@
 //! Fuzzes the spool line parser: any bytes either fail to parse (without panicking) or
 //! parse to an event that survives a serialise/parse round trip unchanged, except for an
-//! oversized command or cwd, which `serialise` cuts and flags as truncated.
+//! oversized text field (command, cwd, shell, session), which `serialise` cuts and flags
+//! as truncated.
 
 #![no_main]
 
@@ -38,9 +39,20 @@ fuzz_target!(|data: &[u8]| {
         cwd.starts_with(again.cwd.as_deref().unwrap_or("")),
         "cut cwd is not a prefix: {event:?} / {again:?}"
     );
+    for (name, before, after) in [
+        ("shell", &event.shell, &again.shell),
+        ("session", &event.session, &again.session),
+    ] {
+        assert!(
+            before.starts_with(after.as_str()),
+            "cut {name} is not a prefix: {event:?} / {again:?}"
+        );
+    }
     let mut uncut = again.clone();
     uncut.command = event.command.clone();
     uncut.cwd = event.cwd.clone();
+    uncut.shell = event.shell.clone();
+    uncut.session = event.session.clone();
     uncut.truncated = event.truncated;
     assert_eq!(uncut, event, "a cut changed more than the text fields");
 });
