@@ -68,7 +68,13 @@ impl ImportArgs {
                     .flat_map(|&k| locate::candidates(k, env))
                     .map(|p| display_path(&p, home))
                     .collect();
-                bail!("no shell history found; looked for {}", looked.join(", "));
+                // Nothing to import is not a failure: a new machine simply has no
+                // history yet, and `worthit import auto && worthit log` should go on.
+                eprintln!(
+                    "worthit: no shell history found; looked for {}",
+                    looked.join(", ")
+                );
+                return Ok(Vec::new());
             }
             if !self.quiet {
                 let list: Vec<String> = found
