@@ -4,4 +4,5 @@ mod cli;
 mod hooks;
 mod import;
 mod ingest;
+mod pty_shell;
 mod util;
