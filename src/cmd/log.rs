@@ -96,10 +96,12 @@ fn write_text(out: &mut impl Write, stored: &StoredEvent) -> std::io::Result<()>
     writeln!(out, "{when}  {took:>8}  {exit:>8}  {command}{marker}")
 }
 
-/// 0.042s, 3.10s, 2m05s, 1h02m: short and sortable by eye.
+/// 0.4ms, 42.0ms, 3.104s, 12.3s, 2m05s, 1h02m: short and readable by eye.
 pub fn format_duration(us: i64) -> String {
     let secs = us as f64 / 1e6;
-    if secs < 10.0 {
+    if secs < 1.0 {
+        format!("{:.1}ms", us as f64 / 1e3)
+    } else if secs < 10.0 {
         format!("{secs:.3}s")
     } else if secs < 60.0 {
         format!("{secs:.1}s")
@@ -120,7 +122,9 @@ mod tests {
 
     #[test]
     fn durations_read_well() {
-        assert_eq!(format_duration(42_000), "0.042s");
+        assert_eq!(format_duration(420), "0.4ms");
+        assert_eq!(format_duration(42_000), "42.0ms");
+        assert_eq!(format_duration(3_104_000), "3.104s");
         assert_eq!(format_duration(12_340_000), "12.3s");
         assert_eq!(format_duration(125_000_000), "2m05s");
         assert_eq!(format_duration(3_720_000_000), "1h02m");
