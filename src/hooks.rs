@@ -23,7 +23,11 @@ pub fn render(shell: Shell, spool_dir: &Path) -> String {
         Shell::Fish => {
             let mut header = format!("set -g __worthit_spool_dir {}\n", fish_quote(&dir));
             if let Some(offset) = uptime_offset_us() {
-                header.push_str(&format!("set -g __worthit_uptime_offset_us {offset}\n"));
+                // Loading again keeps the first offset: a fresh one, a few µs off, could
+                // put a later command's start before an earlier one's.
+                header.push_str(&format!(
+                    "set -q __worthit_uptime_offset_us[1]; or set -g __worthit_uptime_offset_us {offset}\n"
+                ));
             }
             header + FISH
         }
