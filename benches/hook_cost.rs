@@ -28,7 +28,7 @@
 //! session's raw pty output when it ends; use with a small N). Without `--bench` (e.g.
 //! `cargo test --benches`) it runs a one-second smoke pass and writes no summary.
 
-#[path = "hook_cost/pty.rs"]
+#[path = "../tests/support/pty.rs"]
 mod pty;
 #[path = "hook_cost/shells.rs"]
 mod shells;

@@ -54,7 +54,7 @@ if [[ $- == *i* && -n ${__worthit_spool_dir-} ]] &&
     # the call's last argument, which puts it back. When the line ran no simple command in
     # this shell (`(cd x && make)`), the first one is the prompt's: keep PS0's start then.
     eval '__worthit_arm() {
-        [[ $BASH_COMMAND != __worthit_precmd ]] || return 0
+        [[ $BASH_COMMAND != __worthit_precmd* ]] || return 0
         '"$__worthit_note"'
     }'
     unset __worthit_note
@@ -168,21 +168,25 @@ if [[ $- == *i* && -n ${__worthit_spool_dir-} ]] &&
     }
 
     # First in PROMPT_COMMAND: the command has just finished; record it. Returns the
-    # command's status so that later entries still see it. The common path is inline:
-    # each function call and each statement costs microseconds on every command.
+    # command's status so that later entries still see it. The common path is inline and
+    # merges its tests: each function call and each statement costs microseconds on
+    # every command.
     __worthit_precmd() {
         local status=$? end=${EPOCHREALTIME-} out='' text
         # History off (set +o history) reads as "do not record": neither the line nor its
         # leading space can be seen.
         if [[ $__worthit_armed != 0 && -o history && (-z ${WORTHIT_DISABLE-} || $WORTHIT_DISABLE == 0) ]]; then
-            if [[ -n ${__bp_imported-} && ${PROMPT_COMMAND[*]-} == *__bp_precmd_invoke_cmd*__worthit_precmd* ]]; then
-                # bash-preexec, loaded after this hook, now runs first and changes $?; it
-                # keeps the command's status for its precmd functions.
-                status=${__bp_last_ret_value:-$status}
+            if [[ $__worthit_armed != 2 || -n ${HISTTIMEFORMAT-} || -n ${__bp_imported-} ]]; then
+                if [[ -n ${__bp_imported-} && ${PROMPT_COMMAND[*]-} == *__bp_precmd_invoke_cmd*__worthit_precmd* ]]; then
+                    # bash-preexec, loaded after this hook, now runs first and changes $?;
+                    # it keeps the command's status for its precmd functions.
+                    status=${__bp_last_ret_value:-$status}
+                fi
+                # No simple command ran in this shell (only a subshell, say): nothing
+                # noted.
+                [[ $__worthit_armed == 2 ]] || __worthit_bc='' __worthit_cwd=$PWD
+                [[ -z ${HISTTIMEFORMAT-} ]] || local HISTTIMEFORMAT=''
             fi
-            # No simple command ran in this shell (only a subshell, say): nothing noted.
-            [[ $__worthit_armed == 2 ]] || __worthit_bc='' __worthit_cwd=$PWD
-            [[ -z ${HISTTIMEFORMAT-} ]] || local HISTTIMEFORMAT=''
             # One redirection of stderr for all the file work: a missing spool dir or a
             # full disk prints nothing. `1<>` writes without truncating (truncating costs
             # a journal flush on ext4); the NUL ends the fresh text.
@@ -199,7 +203,18 @@ if [[ $- == *i* && -n ${__worthit_spool_dir-} ]] &&
                 else
                     __worthit_unsaved "$out" "$__worthit_bc" "${text%$'\n'}"
                 fi
-                [[ -z $__worthit_cmd ]] || __worthit_write "$status" "$end"
+                if [[ -n $__worthit_cmd ]]; then
+                    [[ -n $end ]] || builtin printf -v end '%(%s)T000000' -1
+                    if [[ ${#__worthit_cmd} -gt 700 || $__worthit_cmd == *[$'\\\n\t\r']* ||
+                        $__worthit_cwd != "$__worthit_cwd_raw" ]]; then
+                        __worthit_escape
+                    fi
+                    builtin printf '1\t%s\t%s\t%s\t%s\t%s\tbash\t%s\t%s\t%s\n' \
+                        "$__worthit_start" "$((${end//[!0-9]/} - __worthit_start))" "$status" "$__worthit_res" \
+                        "${__worthit_flags:-$__worthit_cwd_flag}" "$__worthit_session" "$__worthit_cwd_esc" "$__worthit_cmd" \
+                        >>"$__worthit_spool_dir/$__worthit_session.$((__worthit_start / 86400000000)).spool"
+                    __worthit_cmd='' __worthit_flags=''
+                fi
             } 2>/dev/null
         elif [[ ${PS0-} != *__worthit_start* ]]; then
             # PS0 set again after loading (e.g. by a later line of ~/.bashrc), so nothing
@@ -245,7 +260,8 @@ if [[ $- == *i* && -n ${__worthit_spool_dir-} ]] &&
         fi
         if [[ -z $__worthit_trap ]]; then
             # Between commands this costs one test, which neither changes $_ nor makes the
-            # trap fail.
+            # trap fail. bash parses the trap text at every firing: keep it short (noting
+            # the command inline here measured slower than the call).
             trap '[[ $__worthit_armed != 1 ]] || __worthit_arm "$_"' DEBUG
         elif [[ $__worthit_trap != *__worthit_* ]]; then
             # `trap -p` quotes for eval: trap -- 'code' DEBUG.
@@ -254,14 +270,16 @@ if [[ $- == *i* && -n ${__worthit_spool_dir-} ]] &&
         fi
         unset __worthit_trap
         # First, to see the command's $? before anything changes it. When other entries
-        # follow, a last one notes HISTCMD again after them (they may read history in).
+        # follow, a last one notes HISTCMD again after them (they may read history in),
+        # and the call passes "$_": bash sets $_ to a call's last argument, so the entries
+        # in between see the command's $_, not the function's name.
         # shellcheck disable=SC2016
         if [[ ${PROMPT_COMMAND[*]-} != *__worthit_precmd* ]]; then
             if [[ -n ${PROMPT_COMMAND+set} ]] && ((${#PROMPT_COMMAND[@]} > 1)); then
                 # bash >= 5.1 runs every element of an array PROMPT_COMMAND.
-                PROMPT_COMMAND=(__worthit_precmd "${PROMPT_COMMAND[@]}" '__worthit_tailn=$HISTCMD')
+                PROMPT_COMMAND=('__worthit_precmd "$_"' "${PROMPT_COMMAND[@]}" '__worthit_tailn=$HISTCMD')
             elif [[ -n ${PROMPT_COMMAND-} ]]; then
-                PROMPT_COMMAND=__worthit_precmd$'\n'$PROMPT_COMMAND$'\n''__worthit_tailn=$HISTCMD'
+                PROMPT_COMMAND='__worthit_precmd "$_"'$'\n'$PROMPT_COMMAND$'\n''__worthit_tailn=$HISTCMD'
             else
                 PROMPT_COMMAND=__worthit_precmd
             fi

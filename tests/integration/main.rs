@@ -5,4 +5,5 @@ mod hooks;
 mod import;
 mod ingest;
 mod pty_shell;
+mod shell_hooks;
 mod util;

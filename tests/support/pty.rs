@@ -1,4 +1,5 @@
-//! A minimal pseudo-terminal driver for timing interactive shells.
+//! A minimal pseudo-terminal driver for interactive shells, shared by the hook-cost bench
+//! (`benches/hook_cost.rs`) and the shell-hook integration tests (`tests/integration/shell_hooks`).
 //!
 //! Built on `openpty` and blocking `poll`/`read` rather than `expectrl`, whose `expect`
 //! spins on non-blocking reads: on a 2-core machine a spinning driver takes a whole core
@@ -13,6 +14,9 @@ use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
 use anyhow::{Context, Result, bail};
+
+/// Longest a shell may leave its input unread while a line is being sent.
+const SEND_TIMEOUT: Duration = Duration::from_secs(30);
 
 /// An interactive program running on the slave side of a fresh pty.
 pub struct Pty {
@@ -60,6 +64,9 @@ impl Pty {
         // Other shells spawned later must not inherit this pty, or it never reports EOF.
         set_cloexec(&master)?;
         set_cloexec(&slave)?;
+        // Writes must never block: a shell that echoes a long line fills the pty's output
+        // side, stops reading until someone drains it, and a blocked write never would.
+        set_nonblocking(&master)?;
         command
             .stdin(Stdio::from(slave.try_clone()?))
             .stdout(Stdio::from(slave.try_clone()?))
@@ -94,11 +101,38 @@ impl Pty {
         })
     }
 
-    /// Writes `bytes` to the shell as if typed (one write, like a fast typist's paste).
+    /// Writes `bytes` to the shell as if typed (one write when it fits, like a fast
+    /// typist's paste). Whatever the shell prints meanwhile is kept for the next wait, so a
+    /// line longer than the pty's buffers (which the shell echoes as it reads) cannot
+    /// deadlock the two sides.
     pub fn send(&mut self, bytes: &[u8]) -> Result<()> {
-        self.master
-            .write_all(bytes)
-            .with_context(|| format!("could not write to the pty of {}", self.label))
+        let deadline = Instant::now() + SEND_TIMEOUT;
+        let mut rest = bytes;
+        while !rest.is_empty() {
+            match self.master.write(rest) {
+                Ok(n) => rest = &rest[n..],
+                Err(err) if err.kind() == io::ErrorKind::Interrupted => {}
+                Err(err) if err.kind() == io::ErrorKind::WouldBlock => {
+                    let left = deadline.saturating_duration_since(Instant::now());
+                    if left.is_zero() {
+                        bail!(
+                            "{}: the shell stopped reading its input ({} bytes left unsent)",
+                            self.label,
+                            rest.len()
+                        );
+                    }
+                    let (readable, _) = self.poll(libc::POLLIN | libc::POLLOUT, left)?;
+                    if readable && !self.read_some()? {
+                        bail!("{} exited while input was being sent", self.label);
+                    }
+                }
+                Err(err) => {
+                    return Err(err)
+                        .with_context(|| format!("could not write to the pty of {}", self.label));
+                }
+            }
+        }
+        Ok(())
     }
 
     /// Reads until `marker` appears; returns everything before it (the marker and the
@@ -106,7 +140,6 @@ impl Pty {
     pub fn wait_for(&mut self, marker: &[u8], timeout: Duration) -> Result<Vec<u8>> {
         let deadline = Instant::now() + timeout;
         let mut searched = 0;
-        let mut chunk = [0u8; 4096];
         loop {
             if let Some(at) = find(&self.pending[searched..], marker).map(|i| i + searched) {
                 let before = self.pending[..at].to_vec();
@@ -126,17 +159,7 @@ impl Pty {
             if !self.poll_readable(left)? {
                 continue;
             }
-            let n = match self.master.read(&mut chunk) {
-                Ok(n) => n,
-                // Linux reports EIO on the master once the last slave descriptor closes.
-                Err(err) if err.raw_os_error() == Some(libc::EIO) => 0,
-                Err(err) if err.kind() == io::ErrorKind::Interrupted => continue,
-                Err(err) => {
-                    return Err(err)
-                        .with_context(|| format!("could not read the pty of {}", self.label));
-                }
-            };
-            if n == 0 {
+            if !self.read_some()? {
                 bail!(
                     "{} exited before printing {:?}; last output: {:?}",
                     self.label,
@@ -144,11 +167,38 @@ impl Pty {
                     String::from_utf8_lossy(tail(&self.pending, 400))
                 );
             }
-            self.pending.extend_from_slice(&chunk[..n]);
-            if let Some(trace) = &mut self.trace {
-                trace.extend_from_slice(&chunk[..n]);
-            }
         }
+    }
+
+    /// Reads what the shell has printed into `pending`; false once it is gone (EOF).
+    fn read_some(&mut self) -> Result<bool> {
+        let mut chunk = [0u8; 4096];
+        let n = match self.master.read(&mut chunk) {
+            Ok(n) => n,
+            // Linux reports EIO on the master once the last slave descriptor closes.
+            Err(err) if err.raw_os_error() == Some(libc::EIO) => 0,
+            // A wake-up without data (the master is non-blocking): wait again.
+            Err(err)
+                if matches!(
+                    err.kind(),
+                    io::ErrorKind::Interrupted | io::ErrorKind::WouldBlock
+                ) =>
+            {
+                return Ok(true);
+            }
+            Err(err) => {
+                return Err(err)
+                    .with_context(|| format!("could not read the pty of {}", self.label));
+            }
+        };
+        if n == 0 {
+            return Ok(false);
+        }
+        self.pending.extend_from_slice(&chunk[..n]);
+        if let Some(trace) = &mut self.trace {
+            trace.extend_from_slice(&chunk[..n]);
+        }
+        Ok(true)
     }
 
     /// Sends `line` + CR and returns the time until the next prompt `marker`, plus what
@@ -170,9 +220,14 @@ impl Pty {
     }
 
     fn poll_readable(&self, timeout: Duration) -> Result<bool> {
+        Ok(self.poll(libc::POLLIN, timeout)?.0)
+    }
+
+    /// Waits until the master is ready for `events`; returns (readable, writable).
+    fn poll(&self, events: libc::c_short, timeout: Duration) -> Result<(bool, bool)> {
         let mut fds = libc::pollfd {
             fd: self.master.as_raw_fd(),
-            events: libc::POLLIN,
+            events,
             revents: 0,
         };
         let millis = libc::c_int::try_from(timeout.as_millis().max(1)).unwrap_or(libc::c_int::MAX);
@@ -181,11 +236,13 @@ impl Pty {
         if rc < 0 {
             let err = io::Error::last_os_error();
             if err.kind() == io::ErrorKind::Interrupted {
-                return Ok(false);
+                return Ok((false, false));
             }
             return Err(err).with_context(|| format!("poll on the pty of {} failed", self.label));
         }
-        Ok(rc > 0)
+        // A hang-up counts as readable: the read that follows reports the EOF.
+        let readable = fds.revents & (libc::POLLIN | libc::POLLHUP | libc::POLLERR) != 0;
+        Ok((readable, fds.revents & libc::POLLOUT != 0))
     }
 
     /// Asks the shell to exit and reaps it; kills it if it does not go within a second.
@@ -231,6 +288,18 @@ fn set_cloexec(fd: &OwnedFd) -> Result<()> {
     let rc = unsafe { libc::fcntl(fd.as_raw_fd(), libc::F_SETFD, libc::FD_CLOEXEC) };
     if rc == -1 {
         return Err(io::Error::last_os_error()).context("could not set FD_CLOEXEC on the pty");
+    }
+    Ok(())
+}
+
+fn set_nonblocking(fd: &OwnedFd) -> Result<()> {
+    // SAFETY: fcntl on a descriptor we own.
+    let flags = unsafe { libc::fcntl(fd.as_raw_fd(), libc::F_GETFL) };
+    // SAFETY: as above; only O_NONBLOCK is added to the flags just read.
+    if flags == -1
+        || unsafe { libc::fcntl(fd.as_raw_fd(), libc::F_SETFL, flags | libc::O_NONBLOCK) } == -1
+    {
+        return Err(io::Error::last_os_error()).context("could not make the pty non-blocking");
     }
     Ok(())
 }
