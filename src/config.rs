@@ -165,46 +165,32 @@ impl Config {
             };
             for (key, value) in entries {
                 let full = format!("{section}.{key}");
-                match (section.as_str(), key.as_str()) {
-                    ("record", "ignore") => match string_list(value) {
-                        Some(patterns) => {
-                            for (i, pattern) in patterns.iter().enumerate() {
-                                match Regex::new(pattern) {
-                                    Ok(re) => config.ignore.push(re),
-                                    Err(err) => warn(
-                                        &mut config,
-                                        Some(&full),
-                                        format!("pattern {} is not a valid regex: {err}", i + 1),
-                                    ),
-                                }
-                            }
-                        }
-                        None => warn(
+                let target = match (section.as_str(), key.as_str()) {
+                    ("record", "ignore") => PatternKey::Ignore,
+                    ("redact", "patterns") => PatternKey::Redact,
+                    _ => {
+                        warn(&mut config, Some(&full), "unknown key".into());
+                        continue;
+                    }
+                };
+                let Some(patterns) = string_list(value) else {
+                    warn(
+                        &mut config,
+                        Some(&full),
+                        "expected a list of strings".into(),
+                    );
+                    continue;
+                };
+                for (i, pattern) in patterns.into_iter().enumerate() {
+                    match (Regex::new(&pattern), target) {
+                        (Ok(re), PatternKey::Ignore) => config.ignore.push(re),
+                        (Ok(_), PatternKey::Redact) => config.redact_patterns.push(pattern),
+                        (Err(err), _) => warn(
                             &mut config,
                             Some(&full),
-                            "expected a list of strings".into(),
+                            format!("pattern {} is not a valid regex: {err}", i + 1),
                         ),
-                    },
-                    ("redact", "patterns") => match string_list(value) {
-                        Some(patterns) => {
-                            for (i, pattern) in patterns.into_iter().enumerate() {
-                                match Regex::new(&pattern) {
-                                    Ok(_) => config.redact_patterns.push(pattern),
-                                    Err(err) => warn(
-                                        &mut config,
-                                        Some(&full),
-                                        format!("pattern {} is not a valid regex: {err}", i + 1),
-                                    ),
-                                }
-                            }
-                        }
-                        None => warn(
-                            &mut config,
-                            Some(&full),
-                            "expected a list of strings".into(),
-                        ),
-                    },
-                    _ => warn(&mut config, Some(&full), "unknown key".into()),
+                    }
                 }
             }
         }
@@ -217,6 +203,13 @@ impl Config {
             eprintln!("worthit: warning: {warning}");
         }
     }
+}
+
+/// The config's keys, all lists of regular expressions so far.
+#[derive(Debug, Clone, Copy)]
+enum PatternKey {
+    Ignore,
+    Redact,
 }
 
 fn string_list(value: &toml::Value) -> Option<Vec<String>> {
