@@ -12,6 +12,7 @@
 //! - [`repo`]: finds a directory's git repository root without running git.
 //! - [`host`]: the host profile (CPU, cores, memory, OS) recorded once per host.
 //! - [`config`]: `WORTHIT_HOME`, the TOML config and its warnings.
+//! - [`worth`]: XKCD 1205 "is it worth the time" maths (pure; for the ranking).
 
 #![cfg_attr(not(test), deny(clippy::unwrap_used))]
 
@@ -27,3 +28,4 @@ pub mod redact;
 pub mod repo;
 pub mod spool;
 pub mod store;
+pub mod worth;
