@@ -163,14 +163,15 @@ if [[ $- == *i* && -n ${__worthit_spool_dir-} ]] &&
         builtin printf '1\t%s\t%s\t%s\t%s\t%s\tbash\t%s\t%s\t%s\n' \
             "$__worthit_start" "$((${end//[!0-9]/} - __worthit_start))" "$1" "$__worthit_res" \
             "$__worthit_flags" "$__worthit_session" "$__worthit_cwd_esc" "$__worthit_cmd" \
-            >>"$__worthit_spool_dir/$__worthit_session.$((__worthit_start / 86400000000)).spool"
+            >>"$__worthit_spool_dir/$__worthit_session.$((__worthit_start / 86400000000)).spool" || :
+        # (`|| :`: under `set -e` a failed append, e.g. a removed spool dir, must not
+        # end the user's shell.)
         __worthit_cmd=''
     }
 
     # First in PROMPT_COMMAND: the command has just finished; record it. Returns the
-    # command's status so that later entries still see it. The common path is inline and
-    # merges its tests: each function call and each statement costs microseconds on
-    # every command.
+    # command's status so that later entries still see it. The common path merges its
+    # tests: each statement costs microseconds on every command.
     __worthit_precmd() {
         local status=$? end=${EPOCHREALTIME-} out='' text
         # History off (set +o history) reads as "do not record": neither the line nor its
@@ -203,18 +204,7 @@ if [[ $- == *i* && -n ${__worthit_spool_dir-} ]] &&
                 else
                     __worthit_unsaved "$out" "$__worthit_bc" "${text%$'\n'}"
                 fi
-                if [[ -n $__worthit_cmd ]]; then
-                    [[ -n $end ]] || builtin printf -v end '%(%s)T000000' -1
-                    if [[ ${#__worthit_cmd} -gt 700 || $__worthit_cmd == *[$'\\\n\t\r']* ||
-                        $__worthit_cwd != "$__worthit_cwd_raw" ]]; then
-                        __worthit_escape
-                    fi
-                    builtin printf '1\t%s\t%s\t%s\t%s\t%s\tbash\t%s\t%s\t%s\n' \
-                        "$__worthit_start" "$((${end//[!0-9]/} - __worthit_start))" "$status" "$__worthit_res" \
-                        "${__worthit_flags:-$__worthit_cwd_flag}" "$__worthit_session" "$__worthit_cwd_esc" "$__worthit_cmd" \
-                        >>"$__worthit_spool_dir/$__worthit_session.$((__worthit_start / 86400000000)).spool"
-                    __worthit_cmd='' __worthit_flags=''
-                fi
+                [[ -z $__worthit_cmd ]] || __worthit_write "$status" "$end"
             } 2>/dev/null
         elif [[ ${PS0-} != *__worthit_start* ]]; then
             # PS0 set again after loading (e.g. by a later line of ~/.bashrc), so nothing

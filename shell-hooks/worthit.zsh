@@ -67,10 +67,10 @@ if [[ -o interactive && -n ${__worthit_spool_dir-} ]] && zmodload zsh/datetime 2
             cwd=${cwd//$'\t'/\\t}
             __worthit_cwd_esc=${cwd//$'\r'/\\r}
         fi
-        # 2>/dev/null first, so a missing spool dir prints nothing; >>| appends even under
-        # NO_CLOBBER without APPEND_CREATE.
-        print -rn -- 1$'\t'$start$'\t'$(( end - start ))$'\t'$st$'\t'1$'\t'${__worthit_flags:-$__worthit_cwd_flag}$'\t'zsh$'\t'$__worthit_session$'\t'$__worthit_cwd_esc$'\t'$cmd$'\n' \
-            2>/dev/null >>|$__worthit_spool_dir/$__worthit_session.$(( start / 86400000000 )).spool
+        # >>| appends even under NO_CLOBBER without APPEND_CREATE. zsh reports a failed redirection on the shell's own stderr, so the group's
+        # 2>/dev/null (not the command's) keeps a missing spool dir silent; `|| :` keeps
+        # ERR_EXIT from ending the shell over it.
+        { print -rn -- 1$'\t'$start$'\t'$(( end - start ))$'\t'$st$'\t'1$'\t'${__worthit_flags:-$__worthit_cwd_flag}$'\t'zsh$'\t'$__worthit_session$'\t'$__worthit_cwd_esc$'\t'$cmd$'\n' >>|$__worthit_spool_dir/$__worthit_session.$(( start / 86400000000 )).spool } 2>/dev/null || :
         return $st
     }
 

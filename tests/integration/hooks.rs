@@ -655,3 +655,65 @@ fn nested_bash_starts_its_own_session() {
         "the nested shell has its own session"
     );
 }
+
+/// Regression: with `set -e` (bash) or ERR_EXIT (zsh) on, a spool directory removed
+/// under a live shell made the failed append end the user's shell, and zsh printed the
+/// redirection error despite `2>/dev/null`. The shell must carry on silently, in every
+/// shell.
+#[test]
+fn a_removed_spool_dir_neither_ends_nor_disturbs_the_shell() {
+    let cases: [(&str, &[&str], String); 3] = [
+        (
+            "bash",
+            &["--norc", "--noprofile", "-i"],
+            format!("eval \"$({} init bash)\"\nset -e", crate::util::WORTHIT),
+        ),
+        (
+            "zsh",
+            &["-f", "-i"],
+            format!(
+                "eval \"$({} init zsh)\"\nsetopt err_exit",
+                crate::util::WORTHIT
+            ),
+        ),
+        (
+            "fish",
+            &["--no-config", "-i"],
+            format!("{} init fish | source", crate::util::WORTHIT),
+        ),
+    ];
+    for (shell, args, load) in cases {
+        let env = TestEnv::new();
+        let script = format!(
+            "{load}\ntrue\nrm -rf '{}'\ntrue\necho STILL-ALIVE\n",
+            env.data().display()
+        );
+        let mut child = std::process::Command::new(shell)
+            .args(args)
+            .env_clear()
+            .envs(env.vars())
+            .stdin(std::process::Stdio::piped())
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::piped())
+            .spawn()
+            .expect("start shell");
+        use std::io::Write;
+        child
+            .stdin
+            .take()
+            .expect("stdin")
+            .write_all(script.as_bytes())
+            .expect("write script");
+        let out = child.wait_with_output().expect("shell output");
+        let all = format!(
+            "{}{}",
+            String::from_utf8_lossy(&out.stdout),
+            String::from_utf8_lossy(&out.stderr)
+        );
+        assert!(all.contains("STILL-ALIVE"), "{shell} ended early: {all}");
+        assert!(
+            !all.contains("no such file") && !all.contains("No such file"),
+            "{shell} printed an error: {all}"
+        );
+    }
+}
