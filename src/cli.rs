@@ -12,7 +12,7 @@ use clap::{Parser, Subcommand, ValueEnum};
 #[command(name = "worthit", version, propagate_version = true)]
 pub struct Cli {
     #[command(subcommand)]
-    pub command: Command,
+    pub command: Option<Command>,
 }
 
 #[derive(Debug, Subcommand)]
@@ -31,6 +31,14 @@ pub enum Command {
     Import(ImportArgs),
     /// Check that recording works and say what to do about each problem.
     Doctor,
+    /// Show how command lines are classified: reads one command per line on stdin (or
+    /// takes them as arguments) and prints JSON Lines {"command","action","category","counted"}.
+    Classify(ClassifyArgs),
+    /// Rank your time sinks: runs/day, median, p90, time per week and what fixing each is
+    /// worth over five years (XKCD 1205), as a table, JSON or CSV.
+    Report(ReportArgs),
+    /// Did a fix pay off? Compare an action's runs before and after a date.
+    Compare(CompareArgs),
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -61,6 +69,10 @@ pub struct IngestArgs {
     /// Print nothing but warnings.
     #[arg(long, short)]
     pub quiet: bool,
+    /// Reclassify every stored event and rebuild the per-day rollups from scratch
+    /// (happens by itself when classification rules change).
+    #[arg(long)]
+    pub rebuild: bool,
 }
 
 #[derive(Debug, clap::Args)]
@@ -121,4 +133,97 @@ pub struct ImportArgs {
     /// Print nothing but warnings and errors: no progress bar, no summary.
     #[arg(long, short)]
     pub quiet: bool,
+}
+
+/// Shown after `worthit classify --help`.
+const CLASSIFY_AFTER_HELP: &str = "Each output line is {\"command\",\"action\",\"category\",\"counted\"} \
+in that order. Categories: build, test, lint, run, deps, vcs, lookup, deploy, container, \
+interactive, other; counted is false when the time is not waiting (sessions, pagers, \
+editors, prompts). Your [classify] rules from the config apply. Rules and examples: \
+docs/classify.md.";
+
+#[derive(Debug, clap::Args)]
+#[command(after_help = CLASSIFY_AFTER_HELP)]
+pub struct ClassifyArgs {
+    /// Command lines to classify; without any, one per line is read from stdin.
+    pub commands: Vec<String>,
+}
+
+/// Which data to rank and how; shared by `report` and `tui`.
+#[derive(Debug, Clone, clap::Args)]
+pub struct ScopeArgs {
+    /// Start of the period: a date (2026-11-01), `today`, `yesterday`, or an age such as
+    /// `30d`, `4w` or `6m` [default: 30d].
+    #[arg(long, value_name = "WHEN")]
+    pub since: Option<String>,
+    /// Last day of the period (same forms as --since) [default: today].
+    #[arg(long, value_name = "WHEN")]
+    pub until: Option<String>,
+    /// Only commands run inside this repository: a path (`.` for the current one) or a
+    /// repository's directory name.
+    #[arg(long, value_name = "REPO")]
+    pub repo: Option<String>,
+    /// Engineers who run the same loops, for the "across your team" budget
+    /// [default: `[report] team_size` in the config, else 1].
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u32).range(1..))]
+    pub team_size: Option<u32>,
+    /// Budgets in working time (230 days of 8 h a year) instead of calendar time.
+    #[arg(long)]
+    pub working_time: bool,
+    /// Also rank interactive sessions (editors, shells, REPLs, dev servers).
+    #[arg(long)]
+    pub include_interactive: bool,
+}
+
+/// Shown after `worthit report --help`.
+const REPORT_AFTER_HELP: &str = "Columns: runs/day (per active day: days with any recorded \
+command), median and p90 duration, time per week, and the XKCD 1205 budget: how long you may \
+spend making the action faster before, over five years, you spend more than you save \
+(5 years × runs per year × seconds saved per run). The table shows the budget for shaving \
+half of the median; JSON and CSV carry 10%, 50% and 100%. Definitions and the JSON schema: \
+docs/report.md.";
+
+#[derive(Debug, clap::Args)]
+#[command(after_help = REPORT_AFTER_HELP)]
+pub struct ReportArgs {
+    #[command(flatten)]
+    pub scope: ScopeArgs,
+    /// Only these categories (comma-separated or repeated): build, test, lint, run, deps,
+    /// vcs, lookup, deploy, container, interactive, other.
+    #[arg(long, value_name = "CATEGORY", value_delimiter = ',')]
+    pub category: Vec<String>,
+    /// Only actions whose key contains this text (e.g. `cargo`).
+    #[arg(long, value_name = "TEXT")]
+    pub action: Option<String>,
+    /// Show the N biggest time sinks (0: all) [default: 15 on a terminal table, all in
+    /// JSON and CSV].
+    #[arg(long, value_name = "N")]
+    pub top: Option<usize>,
+    /// A JSON array of objects (schema: docs/report.md).
+    #[arg(long, conflicts_with = "csv")]
+    pub json: bool,
+    /// CSV with a header row (same fields as JSON, budgets flattened).
+    #[arg(long)]
+    pub csv: bool,
+}
+
+#[derive(Debug, clap::Args)]
+pub struct CompareArgs {
+    /// The action key as `worthit report` shows it, e.g. "cargo test".
+    pub action: String,
+    /// The fix landed on this date: the "before" window ends the day before it.
+    #[arg(long, value_name = "DATE")]
+    pub before: String,
+    /// The "after" window starts on this date [default: the --before date].
+    #[arg(long, value_name = "DATE")]
+    pub after: Option<String>,
+    /// Days in each window (the after window stops at today).
+    #[arg(long, value_name = "DAYS", default_value_t = 28, value_parser = clap::value_parser!(u32).range(1..))]
+    pub window: u32,
+    /// Only runs inside this repository (as for `report --repo`).
+    #[arg(long, value_name = "REPO")]
+    pub repo: Option<String>,
+    /// Print JSON (schema: docs/report.md).
+    #[arg(long)]
+    pub json: bool,
 }

@@ -21,10 +21,12 @@ use anyhow::{Context, Result};
 use regex::Regex;
 use rusqlite::{OptionalExtension, params};
 
+use crate::classify::{Classification, Classifier};
 use crate::config::{Config, Paths};
 use crate::event::Event;
 use crate::redact::Redactor;
 use crate::repo::RepoRoots;
+use crate::rollup::{self, DayClock, SyncReport};
 use crate::spool::{self, LineError, SpoolFileName};
 use crate::store::{self, NewEvent, Store};
 
@@ -45,6 +47,8 @@ pub struct IngestReport {
     pub files_removed: usize,
     /// Human-readable problems, each naming the file and line.
     pub warnings: Vec<String>,
+    /// What bringing the rollups up to date did.
+    pub rollups: SyncReport,
 }
 
 /// An event ready for the store: redacted and with its repository root.
@@ -52,6 +56,8 @@ pub struct IngestReport {
 pub struct Prepared {
     pub event: Event,
     pub repo: Option<String>,
+    /// The classifier's verdict on the (redacted) command.
+    pub action: Classification,
 }
 
 /// Redaction, ignore patterns and repository lookup shared by ingest and import, so
@@ -60,6 +66,7 @@ pub struct Pipeline {
     redactor: Redactor,
     ignore: Vec<Regex>,
     repos: RepoRoots,
+    classifier: Classifier,
 }
 
 impl Pipeline {
@@ -68,10 +75,16 @@ impl Pipeline {
             redactor: Redactor::new(&config.redact_patterns),
             ignore: config.ignore.clone(),
             repos: RepoRoots::default(),
+            classifier: config.classifier(),
         }
     }
 
-    /// Redacts secrets from the command and finds its repository; `None` when the
+    /// The classifier events are given their action by.
+    pub fn classifier(&self) -> &Classifier {
+        &self.classifier
+    }
+
+    /// Redacts secrets from the command, classifies it and finds its repository; `None` when the
     /// config's ignore patterns say not to keep it. Ignore patterns see the command
     /// before redaction so users can match what they typed.
     pub fn prepare(&mut self, mut event: Event) -> Option<Prepared> {
@@ -82,7 +95,12 @@ impl Pipeline {
             event.command = redacted;
         }
         let repo = event.cwd.as_deref().and_then(|cwd| self.repos.root_of(cwd));
-        Some(Prepared { event, repo })
+        let action = self.classifier.classify(&event.command);
+        Some(Prepared {
+            event,
+            repo,
+            action,
+        })
     }
 }
 
@@ -95,7 +113,16 @@ pub fn run(paths: &Paths, config: &Config) -> Result<IngestReport> {
     store
         .connection()
         .pragma_update(None, "wal_autocheckpoint", 32_768)?;
+    // Index pages of a big backlog spill from SQLite's default 2 MB cache mid-transaction,
+    // and each spill rewrites them to the WAL: a larger cache halves a large ingest.
+    store
+        .connection()
+        .pragma_update(None, "cache_size", -65_536)?;
     let mut pipeline = Pipeline::new(config);
+    let mut clock = DayClock::local();
+    // Rules changed since the last run? Rebuild now, while it only concerns stored
+    // events; the events added below then merge in incrementally.
+    let before = rollup::sync(&mut store, pipeline.classifier(), &mut clock)?;
     let host_id = store.host_id(&crate::host::hostname(), crate::host::profile)?;
     let mut report = IngestReport::default();
     for path in spool_files(&paths.spool_dir())? {
@@ -104,6 +131,8 @@ pub fn run(paths: &Paths, config: &Config) -> Result<IngestReport> {
             .with_context(|| format!("could not ingest spool file {}", path.display()))?;
     }
     remove_scratch_of_ended_sessions(&paths.spool_dir());
+    let after = rollup::sync(&mut store, pipeline.classifier(), &mut clock)?;
+    report.rollups = before.and(after);
     Ok(report)
 }
 
@@ -246,6 +275,7 @@ fn ingest_file(
                         repo: p.repo.as_deref(),
                         host_id: Some(host_id),
                         import_key,
+                        action: Some(&p.action),
                     }),
                 )?;
             }

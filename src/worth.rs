@@ -304,6 +304,24 @@ pub fn comic_grid() -> [[Option<String>; 6]; 9] {
     })
 }
 
+/// The comic cell nearest to a task that runs `runs_per_year` times and could be made
+/// `seconds_saved_per_run` faster: row and column, each the closest on a log scale (the
+/// comic's axes are roughly geometric). `None` for a task that never runs or saves nothing.
+pub fn comic_cell(runs_per_year: f64, seconds_saved_per_run: f64) -> Option<(usize, usize)> {
+    if !(runs_per_year > 0.0 && seconds_saved_per_run > 0.0) {
+        return None;
+    }
+    let nearest = |value: f64, axis: &mut dyn Iterator<Item = f64>| {
+        axis.enumerate()
+            .map(|(i, at)| (i, (value.ln() - at.ln()).abs()))
+            .min_by(|a, b| a.1.total_cmp(&b.1))
+            .map(|(i, _)| i)
+    };
+    let row = nearest(seconds_saved_per_run, &mut COMIC_SHAVES.iter().map(|s| s.1))?;
+    let column = nearest(runs_per_year, &mut COMIC_FREQUENCIES.iter().map(|f| f.1))?;
+    Some((row, column))
+}
+
 fn exact_cell(row: usize, column: usize) -> f64 {
     budget_seconds(COMIC_SHAVES[row].1, COMIC_FREQUENCIES[column].1)
 }
@@ -326,6 +344,18 @@ fn printed_cell(row: usize, column: usize) -> ComicLabel {
 mod tests {
     use super::*;
     use proptest::prelude::*;
+
+    #[test]
+    fn tasks_land_in_the_nearest_comic_cell() {
+        // 38 runs a day of a 41 s test: 30 seconds × 50/day.
+        assert_eq!(comic_cell(38.0 * DAYS_PER_YEAR, 41.0), Some((2, 0)));
+        // Twice a day, 4 s: 5 seconds × daily (2/day is nearer 1/day than 5/day on a log scale).
+        assert_eq!(comic_cell(2.0 * DAYS_PER_YEAR, 4.0), Some((1, 2)));
+        assert_eq!(comic_cell(RUNS_WEEKLY, 86_400.0 * 3.0), Some((8, 3)));
+        assert_eq!(comic_cell(0.0, 5.0), None);
+        assert_eq!(comic_cell(10.0, 0.0), None);
+        assert_eq!(comic_cell(f64::NAN, 1.0), None);
+    }
 
     /// The table from the reference notes on xkcd.com/1205, copied verbatim.
     const PRINTED_GRID: &str = "\

@@ -12,6 +12,7 @@ use super::Run;
 use crate::cli::{ImportArgs, ImportKind};
 use crate::config::{Config, Paths};
 use crate::import::{Importer, Kind, Report, display_path, locate};
+use crate::rollup::DayClock;
 use crate::store::Store;
 
 impl Run for ImportArgs {
@@ -43,6 +44,9 @@ impl Run for ImportArgs {
                 }
             }
         }
+        drop(importer);
+        // Imported entries count in reports straight away.
+        crate::rollup::sync(&mut store, &config.classifier(), &mut DayClock::local())?;
         Ok(if failed {
             ExitCode::FAILURE
         } else {

@@ -13,6 +13,10 @@ impl Run for IngestArgs {
         let paths = Paths::from_env()?;
         let config = Config::load();
         config.print_warnings();
+        if self.rebuild {
+            paths.ensure()?;
+            crate::rollup::forget(&mut crate::store::Store::open(&paths.database())?)?;
+        }
         let report = crate::ingest::run(&paths, &config)?;
         for warning in &report.warnings {
             eprintln!("worthit: warning: {warning}");
@@ -26,6 +30,13 @@ impl Run for IngestArgs {
                 report.lines_ignored,
                 report.files_removed
             );
+            let r = &report.rollups;
+            if r.rebuilt {
+                println!(
+                    "rebuilt the rollups of {} events ({} reclassified)",
+                    r.events_rolled_up, r.reclassified
+                );
+            }
         }
         Ok(ExitCode::SUCCESS)
     }

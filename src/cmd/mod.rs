@@ -1,10 +1,14 @@
 //! One module per subcommand; [`run`] is the only dispatch.
 
+mod classify;
+mod compare;
 mod doctor;
 mod import;
 mod ingest;
 mod init;
 mod log;
+mod report;
+mod scope;
 
 use std::process::ExitCode;
 
@@ -19,12 +23,20 @@ pub trait Run {
 
 /// Runs the chosen subcommand.
 pub fn run(cli: Cli) -> Result<ExitCode> {
-    match &cli.command {
+    let Some(command) = &cli.command else {
+        use clap::CommandFactory;
+        Cli::command().print_help()?;
+        return Ok(ExitCode::SUCCESS);
+    };
+    match command {
         Command::Init(args) => args.run(),
         Command::Ingest(args) => args.run(),
         Command::Log(args) => args.run(),
         Command::Import(args) => args.run(),
         Command::Doctor => doctor::Doctor.run(),
+        Command::Classify(args) => args.run(),
+        Command::Report(args) => args.run(),
+        Command::Compare(args) => args.run(),
     }
 }
 

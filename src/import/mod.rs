@@ -628,6 +628,7 @@ fn insert_batches(
                 repo: p.prepared.repo.as_deref(),
                 host_id: p.local.then_some(host_id),
                 import_key: Some(p.import_key),
+                action: Some(&p.prepared.action),
             }),
         )? as u64;
         tx.commit().context("could not commit imported events")?;

@@ -11,10 +11,14 @@ use std::time::Duration;
 use anyhow::{Context, Result, bail};
 use rusqlite::{Connection, OptionalExtension, Transaction, TransactionBehavior, params};
 
+use crate::classify::Classification;
 use crate::event::{Event, Source};
 
 /// The migrations, in order. Index + 1 is the `user_version` after applying it.
-const MIGRATIONS: &[&str] = &[include_str!("migrations/0001_init.sql")];
+const MIGRATIONS: &[&str] = &[
+    include_str!("migrations/0001_init.sql"),
+    include_str!("migrations/0002_rollups.sql"),
+];
 
 /// How long a writer waits for another (ingest, import) before giving up. Long enough
 /// that "database is locked" never reaches a user during normal contention.
@@ -47,6 +51,8 @@ pub struct NewEvent<'a> {
     pub host_id: Option<i64>,
     /// Identity of an imported entry (re-imports of the same entry are ignored).
     pub import_key: Option<i64>,
+    /// The classifier's verdict; `None` leaves it to the next rollup sync.
+    pub action: Option<&'a Classification>,
 }
 
 /// The host profile recorded once per host.
@@ -284,6 +290,7 @@ pub fn insert_events<'a>(
     // session -> [(shell, source, id)]: looked up by &str, no allocation per event.
     let mut sessions: HashMap<String, Vec<(String, String, i64)>> = HashMap::new();
     let mut dirs: HashMap<String, i64> = HashMap::new();
+    let mut actions: HashMap<&'a Classification, i64> = HashMap::new();
     let mut source_text = String::new();
     let mut batch: Vec<Row<'a>> = Vec::with_capacity(ROWS_PER_INSERT);
     let mut added = 0;
@@ -325,11 +332,23 @@ pub fn insert_events<'a>(
                 }
             },
         };
+        let action_id = match new.action {
+            None => None,
+            Some(class) => match actions.get(class) {
+                Some(&id) => Some(id),
+                None => {
+                    let id = action_id(tx, class)?;
+                    actions.insert(class, id);
+                    Some(id)
+                }
+            },
+        };
         batch.push(Row {
             event: e,
             session_id,
             dir_id,
             import_key: new.import_key,
+            action_id,
         });
         if batch.len() == ROWS_PER_INSERT {
             added += insert_rows(tx, &batch)?;
@@ -345,27 +364,28 @@ pub fn insert_events<'a>(
 /// Rows per INSERT statement: one multi-row statement costs far less than as many
 /// single-row ones (SQLite's per-statement overhead dominates small rows).
 const ROWS_PER_INSERT: usize = 64;
-const COLUMNS_PER_ROW: usize = 9;
+const COLUMNS_PER_ROW: usize = 10;
 
 struct Row<'a> {
     event: &'a Event,
     session_id: i64,
     dir_id: Option<i64>,
     import_key: Option<i64>,
+    action_id: Option<i64>,
 }
 
 fn insert_rows(tx: &Transaction<'_>, rows: &[Row<'_>]) -> Result<usize> {
     let mut sql = String::from(
         "INSERT OR IGNORE INTO events
             (start_us, duration_us, duration_resolution_us, exit, command, session_id, dir_id,
-             truncated, import_key)
+             truncated, import_key, action_id)
          VALUES ",
     );
     for i in 0..rows.len() {
         if i > 0 {
             sql.push(',');
         }
-        sql.push_str("(?,?,?,?,?,?,?,?,?)");
+        sql.push_str("(?,?,?,?,?,?,?,?,?,?)");
     }
     let mut stmt = tx.prepare_cached(&sql)?;
     for (i, row) in rows.iter().enumerate() {
@@ -380,6 +400,7 @@ fn insert_rows(tx: &Transaction<'_>, rows: &[Row<'_>]) -> Result<usize> {
         stmt.raw_bind_parameter(at + 7, row.dir_id)?;
         stmt.raw_bind_parameter(at + 8, e.truncated)?;
         stmt.raw_bind_parameter(at + 9, row.import_key)?;
+        stmt.raw_bind_parameter(at + 10, row.action_id)?;
     }
     Ok(stmt.raw_execute()?)
 }
@@ -400,6 +421,25 @@ fn session_id(
             "SELECT id FROM sessions WHERE session = ?1 AND shell = ?2 AND source = ?3",
         )?
         .query_row(params![session, shell, source], |r| r.get(0))?)
+}
+
+/// The id of an action, added on first use.
+pub fn action_id(tx: &Transaction<'_>, class: &Classification) -> Result<i64> {
+    let values = params![
+        class.action,
+        class.category.as_str(),
+        class.counted,
+        class.known
+    ];
+    tx.prepare_cached(
+        "INSERT OR IGNORE INTO actions (action, category, counted, known) VALUES (?1, ?2, ?3, ?4)",
+    )?
+    .execute(values)?;
+    Ok(tx
+        .prepare_cached(
+            "SELECT id FROM actions WHERE action = ?1 AND category = ?2 AND counted = ?3 AND known = ?4",
+        )?
+        .query_row(values, |r| r.get(0))?)
 }
 
 fn dir_id(tx: &Transaction<'_>, cwd: &str, repo: Option<&str>) -> Result<i64> {
@@ -470,6 +510,7 @@ mod tests {
             repo: None,
             host_id: None,
             import_key: key,
+            action: None,
         };
         assert_eq!(
             insert_events(&tx, [new(&a, None), new(&b, Some(7)), new(&b, Some(7))]).unwrap(),

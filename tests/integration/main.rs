@@ -1,9 +1,11 @@
 //! All integration tests, in one binary (faster to build and link than one per file).
 
+mod classify;
 mod cli;
 mod hooks;
 mod import;
 mod ingest;
 mod pty_shell;
+mod report;
 mod shell_hooks;
 mod util;
