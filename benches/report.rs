@@ -4,8 +4,12 @@
 //! Run: `cargo bench --bench report` (env `WORTHIT_BENCH_EVENTS`, default 1,000,000 events
 //! over a year across 300 action keys; `WORTHIT_BENCH_RUNS`, default 15). Builds the
 //! release binary's database once through the real ingest (rollups included, timed too),
-//! then times each command `RUNS` times and prints medians, ratios and peak RSS.
+//! then times each command `RUNS` times on a pty and prints medians, ratios and peak RSS.
+//! The TUI's time is to its first frame (`WORTHIT_TUI_EXIT_AFTER_FIRST_PAINT=1`).
 
+use std::io::Read;
+use std::os::fd::{FromRawFd, OwnedFd};
+use std::os::unix::process::CommandExt;
 use std::path::Path;
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
@@ -128,30 +132,76 @@ fn write_spool(paths: &Paths, total: usize) {
     }
 }
 
-/// Runs a command to completion; wall time and the child's peak RSS in KiB.
+/// Runs a command to completion on a fresh 80×24 pty (the TUI needs a terminal, and every
+/// case gets the same one so ratios compare like with like); wall time and the child's
+/// peak RSS in KiB.
 fn measure(binary: &Path, home: &Path, args: &[&str], env: &[(&str, &str)]) -> (Duration, i64) {
-    let started = Instant::now();
+    let (mut master_fd, mut slave_fd) = (-1, -1);
+    let size = libc::winsize {
+        ws_row: 24,
+        ws_col: 80,
+        ws_xpixel: 0,
+        ws_ypixel: 0,
+    };
+    // SAFETY: openpty fills in two descriptors; null name and termios are allowed.
+    let rc = unsafe {
+        libc::openpty(
+            &mut master_fd,
+            &mut slave_fd,
+            std::ptr::null_mut(),
+            std::ptr::null(),
+            &size,
+        )
+    };
+    assert_eq!(rc, 0, "openpty failed");
+    // SAFETY: both descriptors were just opened and belong to nobody else.
+    let (master, slave) = unsafe {
+        (
+            OwnedFd::from_raw_fd(master_fd),
+            OwnedFd::from_raw_fd(slave_fd),
+        )
+    };
     let mut command = Command::new(binary);
     command
         .args(args)
         .env("WORTHIT_HOME", home)
         .env("HOME", home)
+        .env("TERM", "xterm-256color")
         .env("NO_COLOR", "1")
-        .stdin(Stdio::null())
-        .stdout(Stdio::null())
-        .stderr(Stdio::null());
+        .stdin(Stdio::from(slave.try_clone().expect("dup pty")))
+        .stdout(Stdio::from(slave.try_clone().expect("dup pty")))
+        .stderr(Stdio::from(slave));
     for (k, v) in env {
         command.env(k, v);
     }
+    // SAFETY: only async-signal-safe calls between fork and exec.
+    unsafe {
+        command.pre_exec(|| {
+            if libc::setsid() < 0 || libc::ioctl(0, libc::TIOCSCTTY, 0) < 0 {
+                return Err(std::io::Error::last_os_error());
+            }
+            Ok(())
+        });
+    }
+    let started = Instant::now();
     // Reaped by wait4 below, which also reports this child's own peak RSS (getrusage of
     // all children would only give the largest so far).
     #[allow(clippy::zombie_processes)]
     let child = command.spawn().expect("spawn worthit");
+    drop(command);
+    // Drain the terminal so the child never blocks on a full pty; ends at hang-up.
+    let drain = std::thread::spawn(move || {
+        let mut master = std::fs::File::from(master);
+        let mut sink = [0u8; 65_536];
+        while matches!(master.read(&mut sink), Ok(n) if n > 0) {}
+    });
     let mut status = 0;
+    // SAFETY: an all-zero rusage is valid; wait4 fills it in for our own child.
     let mut usage: libc::rusage = unsafe { std::mem::zeroed() };
-    // SAFETY: waits for our own child; `usage` is a valid rusage to fill in.
+    // SAFETY: waits for our own child and writes into valid locals.
     let waited = unsafe { libc::wait4(child.id() as i32, &mut status, 0, &mut usage) };
     let elapsed = started.elapsed();
+    drain.join().expect("pty drain");
     assert!(
         waited > 0 && libc::WIFEXITED(status) && libc::WEXITSTATUS(status) == 0,
         "{args:?} failed"
@@ -164,12 +214,11 @@ fn median(mut xs: Vec<Duration>) -> Duration {
     xs[xs.len() / 2]
 }
 
-fn main() {
-    let total = env_usize("WORTHIT_BENCH_EVENTS", 1_000_000);
-    let runs = env_usize("WORTHIT_BENCH_RUNS", 15);
-    let binary = Path::new(env!("CARGO_BIN_EXE_worthit"));
-    let dir = tempfile::tempdir().expect("temp dir");
-    let paths = Paths::at(dir.path());
+/// The database is built by a child run of this bench (`WORTHIT_BENCH_SETUP_DIR` set):
+/// a forked child starts with its parent's resident memory counted in its peak RSS, so
+/// the measuring parent must stay small.
+fn setup(dir: &Path, total: usize) {
+    let paths = Paths::at(dir);
     paths.ensure().expect("data dir");
     write_spool(&paths, total);
     let started = Instant::now();
@@ -184,9 +233,26 @@ fn main() {
         ingest.as_secs_f64(),
         report.events_added as f64 / ingest.as_secs_f64()
     );
+}
+
+fn main() {
+    let total = env_usize("WORTHIT_BENCH_EVENTS", 1_000_000);
+    if let Some(dir) = std::env::var_os("WORTHIT_BENCH_SETUP_DIR") {
+        setup(Path::new(&dir), total);
+        return;
+    }
+    let runs = env_usize("WORTHIT_BENCH_RUNS", 15);
+    let binary = Path::new(env!("CARGO_BIN_EXE_worthit"));
+    let dir = tempfile::tempdir().expect("temp dir");
+    let status = Command::new(std::env::current_exe().expect("this bench"))
+        .env("WORTHIT_BENCH_SETUP_DIR", dir.path())
+        .status()
+        .expect("run the setup");
+    assert!(status.success(), "setup failed");
 
     type Case<'a> = (&'a str, &'a [&'a str], &'a [(&'a str, &'a str)]);
-    let cases: [Case<'_>; 5] = [
+    let paint = [("WORTHIT_TUI_EXIT_AFTER_FIRST_PAINT", "1")];
+    let cases: [Case<'_>; 6] = [
         ("worthit --version (baseline)", &["--version"], &[]),
         ("worthit report", &["report"], &[]),
         ("worthit report --json", &["report", "--json"], &[]),
@@ -195,10 +261,11 @@ fn main() {
             &["report", "--since", "365d"],
             &[],
         ),
+        ("worthit tui, first paint", &["tui"], &paint),
         (
-            "worthit tui, first paint",
-            &["tui"],
-            &[("WORTHIT_TUI_EXIT_AFTER_FIRST_PAINT", "1")],
+            "worthit tui --since 365d, paint",
+            &["tui", "--since", "365d"],
+            &paint,
         ),
     ];
     let mut baseline = Duration::ZERO;

@@ -11,6 +11,7 @@ use clap::{Parser, Subcommand, ValueEnum};
 #[derive(Debug, Parser)]
 #[command(name = "worthit", version, propagate_version = true)]
 pub struct Cli {
+    /// Without a subcommand, worthit opens the TUI (`worthit tui`).
     #[command(subcommand)]
     pub command: Option<Command>,
 }
@@ -37,6 +38,8 @@ pub enum Command {
     /// Rank your time sinks: runs/day, median, p90, time per week and what fixing each is
     /// worth over five years (XKCD 1205), as a table, JSON or CSV.
     Report(ReportArgs),
+    /// Open the interactive ranking (the default without a subcommand).
+    Tui(TuiArgs),
     /// Did a fix pay off? Compare an action's runs before and after a date.
     Compare(CompareArgs),
 }
@@ -150,7 +153,7 @@ pub struct ClassifyArgs {
 }
 
 /// Which data to rank and how; shared by `report` and `tui`.
-#[derive(Debug, Clone, clap::Args)]
+#[derive(Debug, Clone, Default, clap::Args)]
 pub struct ScopeArgs {
     /// Start of the period: a date (2026-11-01), `today`, `yesterday`, or an age such as
     /// `30d`, `4w` or `6m` [default: 30d].
@@ -205,6 +208,12 @@ pub struct ReportArgs {
     /// CSV with a header row (same fields as JSON, budgets flattened).
     #[arg(long)]
     pub csv: bool,
+}
+
+#[derive(Debug, Default, clap::Args)]
+pub struct TuiArgs {
+    #[command(flatten)]
+    pub scope: ScopeArgs,
 }
 
 #[derive(Debug, clap::Args)]

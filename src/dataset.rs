@@ -11,7 +11,7 @@ use rusqlite::params;
 
 use crate::classify::Category;
 use crate::histogram::Histogram;
-use crate::rank::{ActionInfo, Period, RollupRow};
+use crate::rank::{ActionInfo, Period, RollupRow, Totals};
 use crate::rollup::{DAY_US, DayClock, RollupKey, Tally};
 use crate::store::Store;
 
@@ -36,64 +36,11 @@ pub struct Dataset {
 impl Dataset {
     /// Loads the rollups in `scope` (all of them without a period).
     pub fn load(store: &Store, scope: &Scope) -> Result<Dataset> {
-        let conn = store.connection();
-        let actions = conn
-            .prepare("SELECT id, action, category, counted FROM actions")?
-            .query_map([], |r| {
-                let category: String = r.get(2)?;
-                Ok(ActionInfo {
-                    id: r.get(0)?,
-                    action: r.get(1)?,
-                    category: category.parse().unwrap_or(Category::Other),
-                    counted: r.get(3)?,
-                })
-            })?
-            .collect::<rusqlite::Result<Vec<_>>>()
-            .context("could not read the actions")?;
-        let repos: HashMap<i64, String> = conn
-            .prepare("SELECT id, path FROM repos")?
-            .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?
-            .collect::<rusqlite::Result<_>>()
-            .context("could not read the repositories")?;
-        // An unknown repository matches no rollup (id −1), rather than every one.
-        let repo_id = scope.repo.as_ref().map(|path| {
-            repos
-                .iter()
-                .find(|(_, p)| *p == path)
-                .map_or(-1, |(&id, _)| id)
-        });
-        let (first, last) = scope
-            .period
-            .map_or((i32::MIN, i32::MAX), |p| (p.first_day, p.last_day));
-        let mut stmt = conn.prepare(
-            "SELECT day, action_id, repo_id, runs, failures, exits_known, histogram FROM rollups
-             WHERE day BETWEEN ?1 AND ?2 AND (?3 IS NULL OR repo_id = ?3)",
-        )?;
+        let (actions, repos) = names(store)?;
         let mut rows = Vec::new();
-        let mut query = stmt.query(params![first, last, repo_id])?;
-        while let Some(row) = query.next()? {
-            let key = RollupKey {
-                day: row.get(0)?,
-                action_id: row.get(1)?,
-                repo_id: row.get(2)?,
-            };
-            let blob = row.get_ref(6)?.as_blob()?;
-            let durations = Histogram::from_bytes(blob).with_context(|| {
-                format!(
-                    "corrupt duration histogram in the rollup of day {} action {}; `worthit ingest --rebuild` recomputes it",
-                    key.day, key.action_id
-                )
-            })?;
-            rows.push(RollupRow {
-                key,
-                tally: Tally {
-                    runs: row.get::<_, i64>(3)? as u64,
-                    failures: row.get::<_, i64>(4)? as u64,
-                    exits_known: row.get::<_, i64>(5)? as u64,
-                    durations,
-                },
-            });
-        }
+        each_row(store, scope, &repos, |key, tally| {
+            rows.push(RollupRow { key, tally });
+        })?;
         Ok(Dataset {
             actions,
             repos,
@@ -139,6 +86,87 @@ impl Dataset {
         });
         list
     }
+}
+
+/// Sums the rollups in `scope` per action without keeping the rows: what `report` needs,
+/// in a fraction of the memory of [`Dataset::load`] on long periods.
+pub fn load_totals(store: &Store, scope: &Scope) -> Result<(Vec<ActionInfo>, Totals)> {
+    let (actions, repos) = names(store)?;
+    let mut totals = Totals::default();
+    each_row(store, scope, &repos, |key, tally| totals.add(&key, &tally))?;
+    Ok((actions, totals))
+}
+
+/// Actions and repositories by id.
+fn names(store: &Store) -> Result<(Vec<ActionInfo>, HashMap<i64, String>)> {
+    let conn = store.connection();
+    let actions = conn
+        .prepare("SELECT id, action, category, counted FROM actions")?
+        .query_map([], |r| {
+            let category: String = r.get(2)?;
+            Ok(ActionInfo {
+                id: r.get(0)?,
+                action: r.get(1)?,
+                category: category.parse().unwrap_or(Category::Other),
+                counted: r.get(3)?,
+            })
+        })?
+        .collect::<rusqlite::Result<Vec<_>>>()
+        .context("could not read the actions")?;
+    let repos: HashMap<i64, String> = conn
+        .prepare("SELECT id, path FROM repos")?
+        .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?
+        .collect::<rusqlite::Result<_>>()
+        .context("could not read the repositories")?;
+    Ok((actions, repos))
+}
+
+/// Calls `each` with every rollup row in `scope`, in day order.
+fn each_row(
+    store: &Store,
+    scope: &Scope,
+    repos: &HashMap<i64, String>,
+    mut each: impl FnMut(RollupKey, Tally),
+) -> Result<()> {
+    // An unknown repository matches no rollup (id −1), rather than every one.
+    let repo_id = scope.repo.as_ref().map(|path| {
+        repos
+            .iter()
+            .find(|(_, p)| *p == path)
+            .map_or(-1, |(&id, _)| id)
+    });
+    let (first, last) = scope
+        .period
+        .map_or((i32::MIN, i32::MAX), |p| (p.first_day, p.last_day));
+    let mut stmt = store.connection().prepare(
+        "SELECT day, action_id, repo_id, runs, failures, exits_known, histogram FROM rollups
+         WHERE day BETWEEN ?1 AND ?2 AND (?3 IS NULL OR repo_id = ?3)",
+    )?;
+    let mut query = stmt.query(params![first, last, repo_id])?;
+    while let Some(row) = query.next()? {
+        let key = RollupKey {
+            day: row.get(0)?,
+            action_id: row.get(1)?,
+            repo_id: row.get(2)?,
+        };
+        let blob = row.get_ref(6)?.as_blob()?;
+        let durations = Histogram::from_bytes(blob).with_context(|| {
+            format!(
+                "corrupt duration histogram in the rollup of day {} action {}; `worthit ingest --rebuild` recomputes it",
+                key.day, key.action_id
+            )
+        })?;
+        each(
+            key,
+            Tally {
+                runs: row.get::<_, i64>(3)? as u64,
+                failures: row.get::<_, i64>(4)? as u64,
+                exits_known: row.get::<_, i64>(5)? as u64,
+                durations,
+            },
+        );
+    }
+    Ok(())
 }
 
 /// Every repository root commands were recorded in.

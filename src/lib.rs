@@ -21,6 +21,7 @@
 //! - [`stats`]: did a fix pay off? Mann–Whitney U on durations or on histograms.
 //! - [`compare`]: before/after windows of an action and whether the change is real.
 //! - [`explain`]: the sentences that explain figures (shared by report and TUI).
+//! - [`tui`]: the interactive ranking (state → update → view, ratatui).
 //! - [`units`]: durations, spans and rates formatted for people.
 //! - [`worth`]: XKCD 1205 "is it worth the time" maths (pure; for the ranking).
 
@@ -46,5 +47,6 @@ pub mod rollup;
 pub mod spool;
 pub mod stats;
 pub mod store;
+pub mod tui;
 pub mod units;
 pub mod worth;

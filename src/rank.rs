@@ -17,7 +17,7 @@
 //!   working days per year, read in working days), always labelled.
 //! - **team**: the same budget × N engineers, "what if your team does this too".
 
-use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::collections::{BTreeSet, HashMap};
 
 use serde::Serialize;
 
@@ -197,6 +197,35 @@ pub struct Ranking {
     pub actions: Vec<ActionStats>,
 }
 
+/// Per-action sums over a period, built one rollup row at a time so a caller can stream
+/// rows from the database without keeping them.
+#[derive(Debug, Clone, Default)]
+pub struct Totals {
+    /// action id → (merged tally, days it ran).
+    per_action: HashMap<i64, (Tally, BTreeSet<i32>)>,
+    /// Days with any activity.
+    active: BTreeSet<i32>,
+}
+
+impl Totals {
+    /// Adds one rollup row (the caller keeps to the period).
+    pub fn add(&mut self, key: &RollupKey, tally: &Tally) {
+        self.active.insert(key.day);
+        let (sum, days) = self.per_action.entry(key.action_id).or_default();
+        sum.merge(tally);
+        days.insert(key.day);
+    }
+
+    /// Sums the rows of `rows` that fall in `period`.
+    pub fn of_rows(rows: &[RollupRow], period: Period) -> Totals {
+        let mut totals = Totals::default();
+        for row in rows.iter().filter(|row| period.contains(row.key.day)) {
+            totals.add(&row.key, &row.tally);
+        }
+        totals
+    }
+}
+
 /// Ranks the actions in `rows` over `period`. `rows` outside the period are ignored;
 /// actions missing from `actions` are skipped.
 pub fn rank(
@@ -205,35 +234,36 @@ pub fn rank(
     period: Period,
     options: &RankOptions,
 ) -> Ranking {
-    let in_period = || rows.iter().filter(|row| period.contains(row.key.day));
-    let active: BTreeSet<i32> = in_period().map(|row| row.key.day).collect();
-    let active_days = active.len() as u32;
-    let span_days = active
+    rank_totals(actions, Totals::of_rows(rows, period), period, options)
+}
+
+/// Ranks summed rows; see [`rank`].
+pub fn rank_totals(
+    actions: &[ActionInfo],
+    totals: Totals,
+    period: Period,
+    options: &RankOptions,
+) -> Ranking {
+    let active_days = totals.active.len() as u32;
+    let span_days = totals
+        .active
         .first()
         .map_or(0, |&first| (period.last_day - first + 1).max(1) as u32);
 
     let info: HashMap<i64, &ActionInfo> = actions.iter().map(|a| (a.id, a)).collect();
+    let needle = options.action_filter.as_deref().map(str::to_lowercase);
     let wanted = |a: &ActionInfo| {
         (a.counted || options.include_interactive)
             && (options.categories.is_empty() || options.categories.contains(&a.category))
-            && options
-                .action_filter
+            && needle
                 .as_deref()
-                .is_none_or(|needle| a.action.to_lowercase().contains(&needle.to_lowercase()))
+                .is_none_or(|needle| a.action.to_lowercase().contains(needle))
     };
-    let mut per_action: BTreeMap<i64, (Tally, BTreeSet<i32>)> = BTreeMap::new();
-    for row in in_period() {
-        if info.get(&row.key.action_id).is_some_and(|a| wanted(a)) {
-            let (tally, days) = per_action.entry(row.key.action_id).or_default();
-            tally.merge(&row.tally);
-            days.insert(row.key.day);
-        }
-    }
-
-    let mut ranked: Vec<ActionStats> = per_action
+    let mut ranked: Vec<ActionStats> = totals
+        .per_action
         .into_iter()
         .filter_map(|(id, (tally, days))| {
-            let a = info.get(&id)?;
+            let a = info.get(&id).filter(|a| wanted(a))?;
             Some(stats(
                 a,
                 tally,
@@ -249,6 +279,7 @@ pub fn rank(
             .total_cmp(&a.total_s)
             .then(b.runs.cmp(&a.runs))
             .then_with(|| a.action.cmp(&b.action))
+            .then(a.action_id.cmp(&b.action_id))
     });
     Ranking {
         period,

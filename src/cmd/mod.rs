@@ -9,6 +9,7 @@ mod init;
 mod log;
 mod report;
 mod scope;
+mod tui;
 
 use std::process::ExitCode;
 
@@ -24,9 +25,7 @@ pub trait Run {
 /// Runs the chosen subcommand.
 pub fn run(cli: Cli) -> Result<ExitCode> {
     let Some(command) = &cli.command else {
-        use clap::CommandFactory;
-        Cli::command().print_help()?;
-        return Ok(ExitCode::SUCCESS);
+        return crate::cli::TuiArgs::default().run();
     };
     match command {
         Command::Init(args) => args.run(),
@@ -37,6 +36,7 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
         Command::Classify(args) => args.run(),
         Command::Report(args) => args.run(),
         Command::Compare(args) => args.run(),
+        Command::Tui(args) => args.run(),
     }
 }
 

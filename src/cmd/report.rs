@@ -13,7 +13,7 @@ use super::scope;
 use crate::classify::Category;
 use crate::cli::ReportArgs;
 use crate::config::{Config, Paths};
-use crate::dataset::{Dataset, Scope};
+use crate::dataset::{self, Scope};
 use crate::explain::{budget_text, headline};
 use crate::rank::{self, ActionStats, Budgets, Ranking, TimeView};
 use crate::store::Store;
@@ -69,14 +69,14 @@ impl ReportArgs {
             options.categories.push(category);
         }
         options.action_filter = self.action.clone();
-        let data = Dataset::load(
+        let (actions, totals) = dataset::load_totals(
             store,
             &Scope {
                 period: Some(period),
                 repo,
             },
         )?;
-        let mut ranking = rank::rank(&data.actions, &data.rows, period, &options);
+        let mut ranking = rank::rank_totals(&actions, totals, period, &options);
         let top = match self.top {
             Some(0) => usize::MAX,
             Some(n) => n,

@@ -110,6 +110,37 @@ fn assert_exactly_once(home: &Home, expected: &[String]) {
     assert_eq!(stored.len(), expected.len(), "unexpected extra events");
 }
 
+/// The per-day rollups count exactly the stored events: runs, failures and durations.
+fn assert_rollups_agree(db: &Path) {
+    let conn = rusqlite::Connection::open(db).expect("open db");
+    let (events, failures, timed, sum_us): (i64, i64, i64, i64) = conn
+        .query_row(
+            "SELECT count(*), count(*) FILTER (WHERE exit <> 0),
+                    count(duration_us), coalesce(sum(duration_us), 0) FROM events",
+            [],
+            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)),
+        )
+        .expect("count events");
+    let mut stmt = conn
+        .prepare("SELECT runs, failures, histogram FROM rollups")
+        .expect("query rollups");
+    let mut rows = stmt.query([]).expect("rollups");
+    let (mut runs, mut failed, mut counted, mut summed) = (0i64, 0i64, 0u64, 0u64);
+    while let Some(row) = rows.next().expect("rollup row") {
+        runs += row.get::<_, i64>(0).expect("runs");
+        failed += row.get::<_, i64>(1).expect("failures");
+        let blob: Vec<u8> = row.get(2).expect("histogram");
+        let histogram = worthit::histogram::Histogram::from_bytes(&blob).expect("valid histogram");
+        counted += histogram.count();
+        summed += histogram.sum_us();
+    }
+    assert_eq!(
+        (runs, failed, counted as i64, summed as i64),
+        (events, failures, timed, sum_us),
+        "rollups (runs, failures, timed, µs) disagree with the events"
+    );
+}
+
 /// Small deterministic PRNG so failures reproduce.
 struct Rng(u64);
 impl Rng {
@@ -200,6 +231,7 @@ fn kill_9_at_random_points_loses_and_duplicates_nothing() {
     );
 
     assert_exactly_once(&home, &expected);
+    assert_rollups_agree(&home.home.join("worthit.db"));
     // Every session has ended, so its fully ingested file is gone.
     let left: Vec<_> = std::fs::read_dir(home.spool()).expect("spool").collect();
     assert!(left.is_empty(), "spool files left: {left:?}");
@@ -249,6 +281,7 @@ fn sixteen_writers_and_two_ingest_loops_at_once() {
         assert!(!stderr.contains("malformed"), "interleaved lines: {stderr}");
     }
     assert_exactly_once(&home, &expected_commands(writers, lines));
+    assert_rollups_agree(&home.home.join("worthit.db"));
 }
 
 #[test]
@@ -320,4 +353,6 @@ fn a_hook_event_replaces_its_imported_twin_and_reimports_add_nothing() {
             ),
         ]
     );
+    // The imported twin was rolled up before the hook event replaced it.
+    assert_rollups_agree(&home.home.join("worthit.db"));
 }

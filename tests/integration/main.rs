@@ -8,4 +8,5 @@ mod ingest;
 mod pty_shell;
 mod report;
 mod shell_hooks;
+mod tui;
 mod util;
