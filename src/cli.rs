@@ -236,3 +236,62 @@ pub struct CompareArgs {
     #[arg(long)]
     pub json: bool,
 }
+
+/// Shown after `worthit upload --help`.
+const UPLOAD_AFTER_HELP: &str = "What is sent, per day × action × machine class: run and \
+failure counts and a duration histogram. Action keys only from the built-in list of known \
+tools (anything else is sent as other:<category>); repositories as an HMAC of their remote \
+URL keyed by your team token; you as a pseudonym that changes every ISO week. Never command \
+lines, arguments, paths, host names, user names, branches, or times finer than a day. \
+DO_NOT_TRACK=1 or WORTHIT_UPLOAD=0 always turns uploading off; nothing is sent from CI \
+unless the config says so. Format: docs/upload-format.md.";
+
+#[derive(Debug, clap::Args)]
+#[command(after_help = UPLOAD_AFTER_HELP, args_conflicts_with_subcommands = true)]
+pub struct UploadArgs {
+    #[command(subcommand)]
+    pub command: Option<UploadCommand>,
+    /// Print the exact JSON that would be sent (pretty-printed) and send nothing.
+    #[arg(long)]
+    pub dry_run: bool,
+    /// Internal: the detached run other commands start when an upload is due.
+    #[arg(long, hide = true)]
+    pub background: bool,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum UploadCommand {
+    /// Turn uploading on.
+    Enable(UploadEnableArgs),
+    /// Turn uploading off (the local audit log is kept).
+    Disable,
+    /// Whether uploading is on, where to, what is queued, and the last result.
+    Status,
+    /// Every payload sent so far, newest first, exactly as sent.
+    Log(UploadLogArgs),
+}
+
+#[derive(Debug, clap::Args)]
+pub struct UploadEnableArgs {
+    /// The team server, e.g. https://worthit.example.com
+    #[arg(long, value_name = "URL")]
+    pub server: String,
+    /// Your team's name on that server.
+    #[arg(long, value_name = "NAME")]
+    pub team: String,
+    /// The team token from `worthit serve token create --team NAME`.
+    #[arg(
+        long,
+        value_name = "TOKEN",
+        env = "WORTHIT_UPLOAD_TOKEN",
+        hide_env_values = true
+    )]
+    pub token: String,
+}
+
+#[derive(Debug, clap::Args)]
+pub struct UploadLogArgs {
+    /// Show at most N payloads (0 = all).
+    #[arg(long, short = 'n', default_value_t = 10, value_name = "N")]
+    pub limit: usize,
+}

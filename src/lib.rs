@@ -23,6 +23,7 @@
 //! - [`explain`]: the sentences that explain figures (shared by report and TUI).
 //! - [`tui`]: the interactive ranking (state → update → view, ratatui).
 //! - [`units`]: durations, spans and rates formatted for people.
+//! - [`upload`]: the opt-in uploader and its wire format (shared with the team server).
 //! - [`worth`]: XKCD 1205 "is it worth the time" maths (pure; for the ranking).
 
 #![cfg_attr(not(test), deny(clippy::unwrap_used))]
@@ -49,4 +50,5 @@ pub mod stats;
 pub mod store;
 pub mod tui;
 pub mod units;
+pub mod upload;
 pub mod worth;
