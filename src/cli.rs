@@ -42,6 +42,9 @@ pub enum Command {
     Tui(TuiArgs),
     /// Did a fix pay off? Compare an action's runs before and after a date.
     Compare(CompareArgs),
+    /// Share daily aggregates (never commands, paths or names) with your team's server:
+    /// off until `worthit upload enable`; `worthit upload --dry-run` shows every byte.
+    Upload(UploadArgs),
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]

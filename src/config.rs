@@ -113,6 +113,8 @@ pub struct Config {
     pub classify_rules: Vec<UserRule>,
     /// Engineers for "what if your team does this too" (`[report] team_size`).
     pub team_size: Option<u32>,
+    /// Upload even when `CI` is set (`[upload] allow_ci`); off by default.
+    pub upload_allow_ci: bool,
     /// Problems found while reading; each command that reads the config prints them.
     pub warnings: Vec<ConfigWarning>,
 }
@@ -179,6 +181,13 @@ impl Config {
                     ("redact", "patterns") => PatternKey::Redact,
                     // Read with their positions below, for per-entry lines.
                     ("classify", "tools" | "aliases" | "rule") | ("report", "team_size") => {
+                        continue;
+                    }
+                    ("upload", "allow_ci") => {
+                        match value.as_bool() {
+                            Some(allow) => config.upload_allow_ci = allow,
+                            None => warn(&mut config, Some(&full), "expected true or false".into()),
+                        }
                         continue;
                     }
                     _ => {
@@ -603,6 +612,21 @@ mod tests {
         let classifier = config.classifier();
         assert_eq!(classifier.classify("good").category, Category::Test);
         assert_eq!(classifier.classify("fine").category, Category::Lint);
+    }
+
+    #[test]
+    fn upload_allow_ci() {
+        assert!(!parse("").upload_allow_ci);
+        assert!(parse("[upload]\nallow_ci = true\n").upload_allow_ci);
+        let config = parse("[upload]\nallow_ci = 'yes'\n");
+        assert!(!config.upload_allow_ci);
+        assert!(
+            config.warnings[0]
+                .to_string()
+                .contains(":2: key `upload.allow_ci`: expected true or false"),
+            "{:?}",
+            config.warnings
+        );
     }
 
     #[test]

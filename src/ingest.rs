@@ -162,9 +162,16 @@ fn remove_scratch_of_ended_sessions(spool_dir: &Path) {
 }
 
 /// Runs an ingest before a command reads data; problems become warnings on stderr so
-/// the reading command still shows what the database has.
+/// the reading command still shows what the database has. Also starts a background
+/// upload if one is enabled and due (detached: it never delays the command).
 pub fn before_read(paths: &Paths, config: &Config) {
-    match run(paths, config) {
+    print_report_warnings(run(paths, config));
+    crate::upload::maybe_start_background(paths, config);
+}
+
+/// Prints an ingest's warnings, or its failure, as warnings.
+pub fn print_report_warnings(result: Result<IngestReport>) {
+    match result {
         Ok(report) => {
             for warning in &report.warnings {
                 eprintln!("worthit: warning: {warning}");

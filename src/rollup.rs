@@ -100,6 +100,11 @@ impl DayClock {
     }
 }
 
+/// The calendar date of a local day number.
+pub fn date_of(day: i32) -> chrono::NaiveDate {
+    chrono::NaiveDate::default() + chrono::Duration::days(i64::from(day))
+}
+
 /// Identifies one rollup row.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub struct RollupKey {

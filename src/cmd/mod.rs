@@ -10,6 +10,7 @@ mod log;
 mod report;
 mod scope;
 mod tui;
+mod upload;
 
 use std::process::ExitCode;
 
@@ -37,6 +38,7 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
         Command::Report(args) => args.run(),
         Command::Compare(args) => args.run(),
         Command::Tui(args) => args.run(),
+        Command::Upload(args) => args.run(),
     }
 }
 

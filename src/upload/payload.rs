@@ -327,7 +327,8 @@ mod tests {
 
     #[test]
     fn every_bad_field_is_named() {
-        let cases: Vec<(Box<dyn Fn(&mut Upload)>, &str)> = vec![
+        type Breakage = Box<dyn Fn(&mut Upload)>;
+        let cases: Vec<(Breakage, &str)> = vec![
             (
                 Box::new(|u| u.schema_version = 9),
                 "schema_version: version 9 is not supported",

@@ -9,4 +9,5 @@ mod pty_shell;
 mod report;
 mod shell_hooks;
 mod tui;
+mod upload;
 mod util;
