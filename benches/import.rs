@@ -62,9 +62,21 @@ fn import(home: &Path, file: &Path) -> (Duration, String) {
     )
 }
 
+/// `cargo test --all-targets` runs benches without `--bench`: then a small smoke pass
+/// checks the bench still works without spending minutes on a debug build.
+fn smoke() -> bool {
+    !std::env::args().any(|a| a == "--bench")
+}
+
 fn main() {
-    let lines = env_usize("WORTHIT_BENCH_LINES", 1_000_000);
-    let runs = env_usize("WORTHIT_BENCH_RUNS", 5).max(1);
+    let (lines, runs) = if smoke() {
+        (20_000, 1)
+    } else {
+        (
+            env_usize("WORTHIT_BENCH_LINES", 1_000_000),
+            env_usize("WORTHIT_BENCH_RUNS", 5).max(1),
+        )
+    };
     let data = zsh_history_gen::generate(lines);
     let dir = tempfile::tempdir().expect("temp dir");
     let file = dir.path().join("zsh_history");

@@ -23,9 +23,21 @@ fn median(mut xs: Vec<Duration>) -> Duration {
     xs[xs.len() / 2]
 }
 
+/// `cargo test --all-targets` runs benches without `--bench`: then a small smoke pass
+/// checks the bench still works without spending minutes on a debug build.
+fn smoke() -> bool {
+    !std::env::args().any(|a| a == "--bench")
+}
+
 fn main() {
-    let total = env_usize("WORTHIT_BENCH_EVENTS", 1_000_000);
-    let runs = env_usize("WORTHIT_BENCH_RUNS", 5);
+    let (total, runs) = if smoke() {
+        (16_000, 1)
+    } else {
+        (
+            env_usize("WORTHIT_BENCH_EVENTS", 1_000_000),
+            env_usize("WORTHIT_BENCH_RUNS", 5),
+        )
+    };
     // 8 sessions, like a developer with a few terminals open; pid 0 = ended sessions,
     // so each run also removes the files it finished.
     let sessions = 8;

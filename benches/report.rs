@@ -235,17 +235,33 @@ fn setup(dir: &Path, total: usize) {
     );
 }
 
+/// `cargo test --all-targets` runs benches without `--bench`: then a small smoke pass
+/// checks the bench still works without spending minutes on a debug build.
+fn smoke() -> bool {
+    !std::env::args().any(|a| a == "--bench")
+}
+
 fn main() {
-    let total = env_usize("WORTHIT_BENCH_EVENTS", 1_000_000);
+    let total = if smoke() {
+        20_000
+    } else {
+        env_usize("WORTHIT_BENCH_EVENTS", 1_000_000)
+    };
     if let Some(dir) = std::env::var_os("WORTHIT_BENCH_SETUP_DIR") {
         setup(Path::new(&dir), total);
         return;
     }
-    let runs = env_usize("WORTHIT_BENCH_RUNS", 15);
+    let runs = if smoke() {
+        1
+    } else {
+        env_usize("WORTHIT_BENCH_RUNS", 15)
+    };
     let binary = Path::new(env!("CARGO_BIN_EXE_worthit"));
     let dir = tempfile::tempdir().expect("temp dir");
     let status = Command::new(std::env::current_exe().expect("this bench"))
         .env("WORTHIT_BENCH_SETUP_DIR", dir.path())
+        // The same mode (`--bench` or the smoke pass) as this run.
+        .args(std::env::args().skip(1))
         .status()
         .expect("run the setup");
     assert!(status.success(), "setup failed");

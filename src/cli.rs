@@ -45,6 +45,9 @@ pub enum Command {
     /// Share daily aggregates (never commands, paths or names) with your team's server:
     /// off until `worthit upload enable`; `worthit upload --dry-run` shows every byte.
     Upload(UploadArgs),
+    /// Run the team server that receives uploads and answers with k-anonymous reports,
+    /// or manage its API tokens (`worthit serve token create --team NAME`).
+    Serve(ServeArgs),
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -297,4 +300,114 @@ pub struct UploadLogArgs {
     /// Show at most N payloads (0 = all).
     #[arg(long, short = 'n', default_value_t = 10, value_name = "N")]
     pub limit: usize,
+}
+
+/// Shown after `worthit serve --help`.
+const SERVE_AFTER_HELP: &str = "Endpoints, tokens, errors, limits, the k-anonymity rule \
+and retention: docs/server.md. On start the server prints `worthit serve: listening on \
+http://ADDR` to stdout; logs are JSON lines on stderr (filter with WORTHIT_LOG, e.g. \
+WORTHIT_LOG=worthit=debug). SIGTERM or Ctrl-C stops it after the requests in flight.";
+
+#[derive(Debug, clap::Args)]
+#[command(after_help = SERVE_AFTER_HELP)]
+pub struct ServeArgs {
+    #[command(subcommand)]
+    pub command: Option<ServeCommand>,
+    /// Address to listen on (port 0 picks a free port).
+    #[arg(long, value_name = "ADDR", default_value = "127.0.0.1:8787")]
+    pub listen: std::net::SocketAddr,
+    /// Directory of the server's SQLite database (default: $WORTHIT_HOME/server).
+    #[arg(long, value_name = "DIR", global = true)]
+    pub data_dir: Option<PathBuf>,
+    /// Where to store data: a SQLite file path or sqlite://PATH (default:
+    /// DIR/worthit-server.db). PostgreSQL is not supported yet.
+    #[arg(
+        long,
+        value_name = "URL",
+        env = "WORTHIT_DATABASE_URL",
+        hide_env_values = true,
+        global = true
+    )]
+    pub database_url: Option<DatabaseUrl>,
+    /// Hide every cell with fewer than K distinct contributors (at least 3).
+    #[arg(long, value_name = "K", default_value_t = 5, value_parser = parse_min_contributors)]
+    pub min_contributors: u32,
+    /// Delete aggregates older than N days (396 days: about 13 months).
+    #[arg(
+        long,
+        value_name = "N",
+        default_value_t = 396,
+        value_parser = clap::value_parser!(u32).range(1..)
+    )]
+    pub retention_days: u32,
+}
+
+fn parse_min_contributors(text: &str) -> Result<u32, String> {
+    let k: u32 = text
+        .parse()
+        .map_err(|_| format!("{text:?} is not a whole number"))?;
+    if k < 3 {
+        return Err(format!(
+            "{k} is too small: groups of fewer than 3 people are too easy to single out"
+        ));
+    }
+    Ok(k)
+}
+
+/// `--database-url`; its `Debug` hides credentials, so settings can be logged.
+#[derive(Clone, PartialEq, Eq)]
+pub struct DatabaseUrl(pub String);
+
+impl std::str::FromStr for DatabaseUrl {
+    type Err = std::convert::Infallible;
+
+    fn from_str(text: &str) -> Result<Self, Self::Err> {
+        Ok(DatabaseUrl(text.to_string()))
+    }
+}
+
+impl std::fmt::Debug for DatabaseUrl {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self.0.split_once("://") {
+            Some((scheme, rest)) if rest.contains('@') => {
+                let host = rest.rsplit_once('@').map_or(rest, |(_, host)| host);
+                write!(f, "DatabaseUrl(\"{scheme}://***@{host}\")")
+            }
+            _ => write!(f, "DatabaseUrl({:?})", self.0),
+        }
+    }
+}
+
+#[derive(Debug, Subcommand)]
+pub enum ServeCommand {
+    /// Create, list and revoke API tokens (also while the server runs).
+    #[command(subcommand)]
+    Token(TokenCommand),
+}
+
+#[derive(Debug, Subcommand)]
+pub enum TokenCommand {
+    /// Create a token and print it once; only its SHA-256 is stored.
+    Create(TokenCreateArgs),
+    /// List tokens: prefix, role, team, created and revoked (never the token itself).
+    List,
+    /// Revoke a token, named by the prefix `token list` prints or by the whole token.
+    Revoke(TokenRevokeArgs),
+}
+
+#[derive(Debug, clap::Args)]
+pub struct TokenCreateArgs {
+    /// The team the token uploads for and reports on (with --admin: an optional label).
+    #[arg(long, value_name = "NAME", required_unless_present = "admin")]
+    pub team: Option<String>,
+    /// An admin token: reads the org-wide report and every team's, cannot upload.
+    #[arg(long)]
+    pub admin: bool,
+}
+
+#[derive(Debug, clap::Args)]
+pub struct TokenRevokeArgs {
+    /// `wit_` and at least 4 more characters of the token.
+    #[arg(value_name = "PREFIX")]
+    pub prefix: String,
 }

@@ -18,6 +18,7 @@
 //! - [`rollup`]: per-day rollups (runs, failures, duration histogram) kept in step with events.
 //! - [`histogram`]: the mergeable base-2 exponential duration histogram (scale 3) of rollups
 //!   and uploads, its blob encoding and its OTLP/JSON form.
+//! - [`serve`]: the team server (`worthit serve`): uploads in, k-anonymous reports out.
 //! - [`stats`]: did a fix pay off? Mann–Whitney U on durations or on histograms.
 //! - [`compare`]: before/after windows of an action and whether the change is real.
 //! - [`explain`]: the sentences that explain figures (shared by report and TUI).
@@ -45,6 +46,7 @@ pub mod rank;
 pub mod redact;
 pub mod repo;
 pub mod rollup;
+pub mod serve;
 pub mod spool;
 pub mod stats;
 pub mod store;

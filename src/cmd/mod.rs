@@ -9,6 +9,7 @@ mod init;
 mod log;
 mod report;
 mod scope;
+mod serve;
 mod tui;
 mod upload;
 
@@ -39,6 +40,7 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
         Command::Compare(args) => args.run(),
         Command::Tui(args) => args.run(),
         Command::Upload(args) => args.run(),
+        Command::Serve(args) => args.run(),
     }
 }
 

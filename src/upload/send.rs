@@ -1,5 +1,5 @@
 //! Sends one payload: gzip, bearer token, short timeouts, and a verdict the caller turns
-//! into state: sent, retry later (429, 5xx, network and TLS failures, honouring
+//! into state: sent, retry later (408, 429, 5xx, network and TLS failures, honouring
 //! `Retry-After`), or rejected (any other 4xx: sending the same bytes again won't help).
 
 use std::io::Write;
@@ -92,7 +92,7 @@ pub fn send(settings: &Settings, body: &[u8]) -> Outcome {
     let code = status.as_u16();
     if status.is_success() {
         Outcome::Sent { status: code }
-    } else if code == 429 || status.is_server_error() {
+    } else if matches!(code, 408 | 429) || status.is_server_error() {
         Outcome::Retry {
             reason: format!("{url} answered {status}: {}", message_of(&text)),
             after: retry_after,

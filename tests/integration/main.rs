@@ -7,6 +7,7 @@ mod import;
 mod ingest;
 mod pty_shell;
 mod report;
+mod serve;
 mod shell_hooks;
 mod tui;
 mod upload;

@@ -432,3 +432,54 @@ fn compare_tells_a_real_speed_up_from_noise() {
         "{err}"
     );
 }
+
+/// Everything `worthit report` prints on a terminal (a pty), with `extra` env vars.
+fn report_on_a_terminal(env: &TestEnv, extra: &[(&str, &str)]) -> String {
+    let mut cmd = std::process::Command::new(crate::util::WORTHIT);
+    cmd.arg("report")
+        .env_clear()
+        .envs(env.vars())
+        .env("TERM", "xterm-256color")
+        .env("TZ", "UTC");
+    for (k, v) in extra {
+        cmd.env(k, v);
+    }
+    let mut session = expectrl::Session::spawn(cmd).expect("start worthit on a pty");
+    let mut out = Vec::new();
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(20);
+    let mut buf = [0u8; 4096];
+    loop {
+        match session.try_read(&mut buf) {
+            Ok(0) => break,
+            Ok(n) => out.extend_from_slice(&buf[..n]),
+            Err(err) if err.kind() == std::io::ErrorKind::WouldBlock => {
+                assert!(
+                    std::time::Instant::now() < deadline,
+                    "report never finished"
+                );
+                std::thread::sleep(std::time::Duration::from_millis(10));
+            }
+            // EIO: the program has exited and everything it wrote was read.
+            Err(_) => break,
+        }
+    }
+    String::from_utf8_lossy(&out).into_owned()
+}
+
+#[test]
+fn colour_on_a_terminal_unless_no_color() {
+    let env = TestEnv::new();
+    fortnight(&env);
+    let coloured = report_on_a_terminal(&env, &[]);
+    assert!(
+        coloured.contains("\x1b[1m"),
+        "bold headings on a terminal: {coloured:?}"
+    );
+    assert!(coloured.contains("cargo test"), "{coloured:?}");
+    let plain = report_on_a_terminal(&env, &[("NO_COLOR", "1")]);
+    assert!(plain.contains("cargo test"), "{plain:?}");
+    assert!(
+        !plain.contains("\x1b["),
+        "NO_COLOR turns colour off: {plain:?}"
+    );
+}

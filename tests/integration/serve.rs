@@ -1,0 +1,781 @@
+//! `worthit serve` as a real process on 127.0.0.1 with a real SQLite file: tokens made with
+//! the CLI, uploads over real HTTP (plain and gzip) from several simulated contributors,
+//! the report's merged figures, k-anonymity, CSV, abuse, concurrency and shutdown.
+
+use std::io::{BufRead, BufReader, Read, Write};
+use std::net::TcpStream;
+use std::path::PathBuf;
+use std::process::{Child, ExitStatus, Stdio};
+use std::time::{Duration, Instant};
+
+use chrono::{Datelike, NaiveDate, TimeDelta, Utc};
+use reqwest::blocking::{Client, Response};
+use serde_json::Value;
+use worthit::classify::Category;
+use worthit::histogram::Histogram;
+use worthit::upload::payload::{ActionDay, Day, MachineClass, SCHEMA_VERSION, Upload};
+
+use crate::util::{TestEnv, assert_success};
+
+/// A running `worthit serve`, stopped (SIGKILL) when dropped unless [`Server::stop`] ran.
+struct Server {
+    child: Option<Child>,
+    port: u16,
+    env: TestEnv,
+}
+
+impl Server {
+    fn start(extra: &[&str]) -> Server {
+        let env = TestEnv::new();
+        let log = std::fs::File::create(env.root().join("serve.log")).unwrap();
+        let mut child = env
+            .worthit()
+            .args(["serve", "--listen", "127.0.0.1:0", "--data-dir"])
+            .arg(Self::data_dir_of(&env))
+            .args(extra)
+            .stdout(Stdio::piped())
+            .stderr(Stdio::from(log))
+            .spawn()
+            .expect("start worthit serve");
+        let mut line = String::new();
+        BufReader::new(child.stdout.take().unwrap())
+            .read_line(&mut line)
+            .unwrap();
+        let port = line
+            .trim()
+            .strip_prefix("worthit serve: listening on http://127.0.0.1:")
+            .and_then(|p| p.parse().ok())
+            .unwrap_or_else(|| {
+                let _ = child.kill();
+                panic!(
+                    "no listening line: {line:?}\nlog: {}",
+                    std::fs::read_to_string(env.root().join("serve.log")).unwrap_or_default()
+                )
+            });
+        Server {
+            child: Some(child),
+            port,
+            env,
+        }
+    }
+
+    fn data_dir_of(env: &TestEnv) -> PathBuf {
+        env.root().join("server")
+    }
+
+    fn url(&self, path: &str) -> String {
+        format!("http://127.0.0.1:{}{path}", self.port)
+    }
+
+    /// `worthit serve token …` against this server's database; returns stdout.
+    fn token_cli(&self, args: &[&str]) -> String {
+        let out = self
+            .env
+            .worthit()
+            .args(["serve", "token"])
+            .args(args)
+            .arg("--data-dir")
+            .arg(Self::data_dir_of(&self.env))
+            .output()
+            .unwrap();
+        assert_success(&out, &format!("worthit serve token {}", args.join(" ")));
+        String::from_utf8(out.stdout).unwrap()
+    }
+
+    fn token(&self, team: &str) -> String {
+        self.token_cli(&["create", "--team", team])
+            .trim()
+            .to_string()
+    }
+
+    fn admin_token(&self) -> String {
+        self.token_cli(&["create", "--admin"]).trim().to_string()
+    }
+
+    fn log(&self) -> String {
+        std::fs::read_to_string(self.env.root().join("serve.log")).unwrap()
+    }
+
+    fn signal(&self, signal: i32) {
+        let pid = self.child.as_ref().unwrap().id() as i32;
+        // SAFETY: kill(2) on the pid of a child this test started and has not reaped.
+        assert_eq!(unsafe { libc::kill(pid, signal) }, 0);
+    }
+
+    /// Waits for the server to exit on its own.
+    fn wait(&mut self, limit: Duration) -> ExitStatus {
+        let mut child = self.child.take().unwrap();
+        let started = Instant::now();
+        loop {
+            if let Some(status) = child.try_wait().unwrap() {
+                return status;
+            }
+            if started.elapsed() > limit {
+                let _ = child.kill();
+                panic!("worthit serve did not stop within {limit:?}");
+            }
+            std::thread::sleep(Duration::from_millis(20));
+        }
+    }
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        if let Some(mut child) = self.child.take() {
+            let _ = child.kill();
+            let _ = child.wait();
+        }
+    }
+}
+
+fn client() -> Client {
+    Client::builder()
+        .timeout(Duration::from_secs(60))
+        .build()
+        .unwrap()
+}
+
+/// Monday of the ISO week two weeks before this one: the test period is that week and
+/// the next, both over before today.
+fn first_monday() -> NaiveDate {
+    let today = Utc::now().date_naive();
+    today - TimeDelta::days(i64::from(today.weekday().num_days_from_monday()) + 14)
+}
+
+/// A person's pseudonym in the ISO week of `day`, as the uploader makes them: new each week.
+fn pseudonym(team: &str, person: usize, day: NaiveDate) -> String {
+    let team_number = team.bytes().fold(0u64, |n, b| n * 31 + u64::from(b)) & 0xffff_ffff;
+    format!(
+        "{team_number:08x}{person:08x}{:016x}",
+        day.iso_week().week()
+    )
+}
+
+fn machine(cores: u64) -> MachineClass {
+    MachineClass::of("linux", "x86_64", cores, 32 << 30)
+}
+
+fn action(name: &str, category: Category, seconds: &[u64], failures: u64) -> ActionDay {
+    ActionDay {
+        action: name.into(),
+        category,
+        repo: Some("fedcba9876543210fedcba9876543210".into()),
+        runs: seconds.len() as u64,
+        failures,
+        exits_known: seconds.len() as u64,
+        durations: seconds.iter().map(|s| s * 1_000_000).collect(),
+    }
+}
+
+fn day(team: &str, person: usize, date: NaiveDate, actions: Vec<ActionDay>) -> Day {
+    Day {
+        day: date.to_string(),
+        contributor: pseudonym(team, person, date),
+        actions,
+    }
+}
+
+fn upload(team: &str, machine: MachineClass, days: Vec<Day>) -> Upload {
+    Upload {
+        schema_version: SCHEMA_VERSION,
+        client: "worthit-test".into(),
+        team: team.into(),
+        machine,
+        days,
+    }
+}
+
+fn gzip(bytes: &[u8]) -> Vec<u8> {
+    let mut encoder = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::default());
+    encoder.write_all(bytes).unwrap();
+    encoder.finish().unwrap()
+}
+
+fn send(server: &Server, token: &str, upload: &Upload, gzipped: bool) -> Response {
+    let json = serde_json::to_vec(upload).unwrap();
+    let mut request = client()
+        .post(server.url("/api/v1/uploads"))
+        .bearer_auth(token)
+        .header("content-type", "application/json");
+    request = if gzipped {
+        request.header("content-encoding", "gzip").body(gzip(&json))
+    } else {
+        request.body(json)
+    };
+    request.send().unwrap()
+}
+
+fn send_ok(server: &Server, token: &str, upload: &Upload, gzipped: bool) -> Value {
+    let response = send(server, token, upload, gzipped);
+    let status = response.status().as_u16();
+    let body: Value = response.json().unwrap();
+    assert_eq!(status, 200, "{body}");
+    body
+}
+
+fn get(server: &Server, token: &str, path: &str) -> Response {
+    client()
+        .get(server.url(path))
+        .bearer_auth(token)
+        .send()
+        .unwrap()
+}
+
+fn report(server: &Server, token: &str, query: &str) -> Value {
+    let response = get(server, token, &format!("/api/v1/report?{query}"));
+    assert_eq!(response.status().as_u16(), 200);
+    response.json().unwrap()
+}
+
+fn period() -> String {
+    let monday = first_monday();
+    format!("since={monday}&until={}", monday + TimeDelta::days(13))
+}
+
+/// Asserts the JSON error shape and returns the code.
+fn error_code(response: Response, status: u16) -> String {
+    assert_eq!(response.status().as_u16(), status);
+    let id = response.headers()["x-request-id"]
+        .to_str()
+        .unwrap()
+        .to_string();
+    let body: Value = response.json().unwrap();
+    assert_eq!(body["error"]["status"], status, "{body}");
+    assert_eq!(body["error"]["request_id"], id.as_str(), "{body}");
+    body["error"]["code"].as_str().unwrap().to_string()
+}
+
+/// How [`flood`] sends its 100 MB.
+#[derive(Clone, Copy)]
+enum Framing {
+    /// `Content-Length: 104857600`.
+    Declared,
+    /// `Transfer-Encoding: chunked`, no length given.
+    Chunked,
+}
+
+/// Streams 100 MB of upload from another thread and returns the status the server answers
+/// with while it is still being sent.
+fn flood(server: &Server, token: &str, framing: Framing) -> u16 {
+    const TOTAL: usize = 100 << 20;
+    let mut stream = TcpStream::connect(("127.0.0.1", server.port)).unwrap();
+    stream
+        .set_read_timeout(Some(Duration::from_secs(30)))
+        .unwrap();
+    let length = match framing {
+        Framing::Declared => format!("Content-Length: {TOTAL}"),
+        Framing::Chunked => "Transfer-Encoding: chunked".to_string(),
+    };
+    write!(
+        stream,
+        "POST /api/v1/uploads HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer {token}\r\n\
+         Content-Type: application/json\r\n{length}\r\n\r\n"
+    )
+    .unwrap();
+    let mut writer = stream.try_clone().unwrap();
+    let flood = std::thread::spawn(move || {
+        let chunk = vec![b' '; 64 << 10];
+        for _ in 0..TOTAL / chunk.len() {
+            let sent = match framing {
+                Framing::Declared => writer.write_all(&chunk),
+                Framing::Chunked => write!(writer, "{:x}\r\n", chunk.len())
+                    .and_then(|()| writer.write_all(&chunk))
+                    .and_then(|()| writer.write_all(b"\r\n")),
+            };
+            // The server stops reading and closes: the write fails, which is the point.
+            if sent.is_err() {
+                return;
+            }
+        }
+    });
+    let mut status_line = String::new();
+    BufReader::new(&stream).read_line(&mut status_line).unwrap();
+    let _ = stream.shutdown(std::net::Shutdown::Both);
+    flood.join().unwrap();
+    status_line
+        .split(' ')
+        .nth(1)
+        .and_then(|s| s.parse().ok())
+        .unwrap_or_else(|| panic!("no status line: {status_line:?}"))
+}
+
+fn health_ok(server: &Server) {
+    let response = client().get(server.url("/api/v1/health")).send().unwrap();
+    assert_eq!(response.status().as_u16(), 200);
+}
+
+/// The uploads of the story: team payments has ten people. In the first week all ten run
+/// `cargo test` twice (five on 16-core machines at 10 s a run, five on 4-core machines at
+/// 23 s); in the second week the five on 16 cores run it twice again. Four of them also
+/// run `make` (too few to show) and a fifth person runs `pytest` (also hidden; with make's
+/// four they are five people, so no shown action must be hidden as well).
+fn payments_uploads() -> Vec<Upload> {
+    let week1 = first_monday() + TimeDelta::days(1);
+    let week2 = week1 + TimeDelta::days(7);
+    let mut uploads = Vec::new();
+    for person in 0..10 {
+        let (cores, seconds) = if person < 5 { (16, 10) } else { (4, 23) };
+        let mut first = vec![action(
+            "cargo test",
+            Category::Test,
+            &[seconds, seconds],
+            u64::from(person % 2 == 0),
+        )];
+        if person < 4 {
+            first.push(action("make", Category::Build, &[120], 0));
+        }
+        if person == 9 {
+            first.push(action("pytest", Category::Test, &[30, 31, 32], 1));
+        }
+        let mut days = vec![day("payments", person, week1, first)];
+        if person < 5 {
+            days.push(day(
+                "payments",
+                person,
+                week2,
+                vec![action("cargo test", Category::Test, &[seconds, seconds], 0)],
+            ));
+        }
+        uploads.push(upload("payments", machine(cores), days));
+    }
+    uploads
+}
+
+fn merged(seconds: impl IntoIterator<Item = u64>) -> Histogram {
+    seconds.into_iter().map(|s| s * 1_000_000).collect()
+}
+
+#[test]
+fn serve_merges_uploads_and_hides_cells_under_k() {
+    let server = Server::start(&[]);
+    let payments = server.token("payments");
+    let search = server.token("search");
+    let admin = server.admin_token();
+    for (i, upload) in payments_uploads().iter().enumerate() {
+        let reply = send_ok(&server, &payments, upload, i % 2 == 0);
+        let rows: usize = upload.days.iter().map(|d| d.actions.len()).sum();
+        assert_eq!(
+            reply,
+            serde_json::json!({"days": upload.days.len(), "rows": rows})
+        );
+    }
+    // Five people of another team, at 30 s.
+    let week1 = first_monday() + TimeDelta::days(2);
+    for person in 0..5 {
+        let days = vec![day(
+            "search",
+            person,
+            week1,
+            vec![action("cargo test", Category::Test, &[30], 0)],
+        )];
+        send_ok(&server, &search, &upload("search", machine(8), days), true);
+    }
+
+    let team = report(&server, &payments, &period());
+    assert_eq!(team["scope"], "team");
+    assert_eq!(team["team"], "payments");
+    assert_eq!(team["period"]["days"], 14);
+    let rows = team["actions"].as_array().unwrap();
+    assert_eq!(rows.len(), 1, "{team:#}");
+    let row = &rows[0];
+    // 20 runs at 10 s and 10 at 23 s; failures by the five even-numbered people in week 1.
+    let expected = merged(std::iter::repeat_n(10, 20).chain(std::iter::repeat_n(23, 10)));
+    assert_eq!(row["action"], "cargo test");
+    assert_eq!(row["category"], "test");
+    assert_eq!(row["rank"], 1);
+    assert_eq!(row["teams"], 1);
+    assert_eq!(row["contributors"], 10, "the largest weekly count");
+    assert_eq!(
+        (row["runs"].as_u64(), row["timed_runs"].as_u64()),
+        (Some(30), Some(30))
+    );
+    assert_eq!(
+        (row["failures"].as_u64(), row["exits_known"].as_u64()),
+        (Some(5), Some(30))
+    );
+    assert_eq!(row["failure_rate"].as_f64(), Some(5.0 / 30.0));
+    // Hours are the exact sum of microseconds over 3.6e9.
+    assert_eq!(row["total_hours"].as_f64(), Some(430e6 / 3.6e9));
+    assert_eq!(row["hours_per_week"].as_f64(), Some(430e6 / 3.6e9 / 2.0));
+    let median = expected.quantile_us(0.5).unwrap() / 1e6;
+    assert_eq!(row["median_seconds"].as_f64(), Some(median));
+    assert_eq!(
+        row["p90_seconds"].as_f64(),
+        Some(expected.quantile_us(0.9).unwrap() / 1e6)
+    );
+    assert!(
+        (9.5..10.5).contains(&median),
+        "a 10 s run, not a mean: {median}"
+    );
+    let runs_per_year = 30.0 * 365.25 / 14.0;
+    assert_eq!(row["runs_per_year"].as_f64(), Some(runs_per_year));
+    let budget = &row["budget"];
+    assert_eq!(budget[0]["shave"].as_f64(), Some(0.1));
+    assert_eq!(
+        budget[2]["calendar_seconds"].as_f64(),
+        Some(5.0 * runs_per_year * median)
+    );
+    assert_eq!(
+        budget[2]["engineer_days"].as_f64(),
+        Some(5.0 * runs_per_year * median / 28_800.0)
+    );
+    // Both machine classes have five people: shown, the 4-core class 2.3 times slower.
+    let machines: Vec<(&str, Option<f64>, Option<f64>)> = row["machines"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|m| {
+            (
+                m["cores"].as_str().unwrap(),
+                m["median_seconds"].as_f64(),
+                m["ratio_to_fastest"].as_f64(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        machines,
+        [
+            ("16-31", Some(10.0), Some(1.0)),
+            ("4-7", Some(23.0), Some(2.3))
+        ]
+    );
+    let weeks: Vec<(u64, u64)> = row["weeks"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|w| {
+            (
+                w["contributors"].as_u64().unwrap(),
+                w["runs"].as_u64().unwrap(),
+            )
+        })
+        .collect();
+    assert_eq!(weeks, [(10, 20), (5, 10)]);
+    // make (4 people) and pytest (1) are hidden, only counted.
+    assert_eq!(team["hidden"]["actions"], 2);
+    assert!(
+        team["hidden"]["notice"]
+            .as_str()
+            .unwrap()
+            .starts_with("2 actions hidden: fewer than 5 contributors")
+    );
+    assert_eq!(team["totals"]["runs"], 30);
+
+    // The org view merges both teams' shown cells.
+    let org = report(&server, &admin, &period());
+    assert_eq!(org["scope"], "org");
+    let row = &org["actions"][0];
+    assert_eq!(
+        (row["teams"].as_u64(), row["runs"].as_u64()),
+        (Some(2), Some(35))
+    );
+    assert_eq!(row["contributors"], 15);
+    assert_eq!(row["total_hours"].as_f64(), Some(580e6 / 3.6e9));
+    let mut all = expected.clone();
+    all.merge(&merged([30; 5]));
+    assert_eq!(
+        row["median_seconds"].as_f64(),
+        all.quantile_us(0.5).map(|us| us / 1e6)
+    );
+    // An admin may read one team; a team token may not read another.
+    assert_eq!(
+        report(&server, &admin, &format!("{}&team=payments", period())),
+        team
+    );
+    let response = get(
+        &server,
+        &search,
+        &format!("/api/v1/report?team=payments&{}", period()),
+    );
+    assert_eq!(error_code(response, 403), "wrong_team");
+
+    // The CSV has the same rows and figures.
+    let response = get(
+        &server,
+        &payments,
+        &format!("/api/v1/report.csv?{}", period()),
+    );
+    assert_eq!(response.status().as_u16(), 200);
+    assert!(
+        response.headers()["content-type"]
+            .to_str()
+            .unwrap()
+            .starts_with("text/csv")
+    );
+    let csv = response.text().unwrap();
+    let lines: Vec<&str> = csv.lines().collect();
+    assert_eq!(lines.len(), 2, "{csv}");
+    let header: Vec<&str> = lines[0].split(',').collect();
+    let values: Vec<&str> = lines[1].split(',').collect();
+    let row = &team["actions"][0];
+    for (column, value) in header.iter().zip(&values) {
+        let json = match *column {
+            "budget_10pct_engineer_days" => row["budget"][0]["engineer_days"].clone(),
+            "budget_50pct_engineer_days" => row["budget"][1]["engineer_days"].clone(),
+            "budget_100pct_engineer_days" => row["budget"][2]["engineer_days"].clone(),
+            name => row[name].clone(),
+        };
+        match json {
+            Value::String(text) => assert_eq!(*value, text, "{column}"),
+            number => assert_eq!(value.parse::<f64>().ok(), number.as_f64(), "{column}"),
+        }
+    }
+
+    // Replaying every upload changes nothing.
+    for upload in payments_uploads() {
+        send_ok(&server, &payments, &upload, false);
+    }
+    assert_eq!(report(&server, &payments, &period()), team);
+
+    // The log has one line per request and never a token or anything from a body.
+    let log = server.log();
+    for secret in [&payments, &search, &admin] {
+        assert!(!log.contains(secret.as_str()), "a token is in the log");
+    }
+    assert!(!log.contains(&pseudonym("payments", 0, week1)));
+    assert!(!log.contains("fedcba9876543210"));
+    let requests: Vec<Value> = log
+        .lines()
+        .filter_map(|line| serde_json::from_str::<Value>(line).ok())
+        .filter(|line| line["message"] == "request")
+        .collect();
+    let uploads = requests
+        .iter()
+        .filter(|r| r["path"] == "/api/v1/uploads" && r["team"] == "payments")
+        .count();
+    assert_eq!(uploads, 20);
+    assert!(
+        requests
+            .iter()
+            .all(|r| r["request_id"].as_str().is_some_and(|id| !id.is_empty()))
+    );
+    assert!(requests.iter().all(|r| r["latency_ms"].is_number()));
+}
+
+#[test]
+fn serve_refuses_abuse_and_keeps_serving() {
+    let server = Server::start(&[]);
+    let payments = server.token("payments");
+    let good = payments_uploads().remove(0);
+    let json = serde_json::to_vec(&good).unwrap();
+    let post = || {
+        client()
+            .post(server.url("/api/v1/uploads"))
+            .header("content-type", "application/json")
+    };
+
+    // No token, a made-up token, a token of the right shape that was never issued.
+    let code = error_code(post().body(json.clone()).send().unwrap(), 401);
+    assert_eq!(code, "missing_token");
+    let code = error_code(
+        post()
+            .bearer_auth("hunter2")
+            .body(json.clone())
+            .send()
+            .unwrap(),
+        401,
+    );
+    assert_eq!(code, "invalid_token");
+    let forged = format!("wit_{}", "ab".repeat(32));
+    let code = error_code(
+        post()
+            .bearer_auth(&forged)
+            .body(json.clone())
+            .send()
+            .unwrap(),
+        401,
+    );
+    assert_eq!(code, "invalid_token");
+
+    // Another team's upload with this team's token.
+    let mut other = good.clone();
+    other.team = "search".into();
+    assert_eq!(
+        error_code(send(&server, &payments, &other, false), 403),
+        "wrong_team"
+    );
+
+    // Malformed JSON, and a payload of another schema version.
+    let response = post()
+        .bearer_auth(&payments)
+        .body("{\"days\": [")
+        .send()
+        .unwrap();
+    assert_eq!(error_code(response, 400), "malformed_json");
+    let mut newer = good.clone();
+    newer.schema_version = SCHEMA_VERSION + 1;
+    assert_eq!(
+        error_code(send(&server, &payments, &newer, true), 422),
+        "invalid_upload"
+    );
+
+    // 100 MB, declared up front: refused before it is read; then 100 MB without a declared
+    // length (chunked): refused after the first MiB. Both are sent by hand: the server
+    // answers while the body is still coming, and an HTTP client library busy writing the
+    // body may report the closed connection instead of reading that early answer.
+    assert_eq!(flood(&server, &payments, Framing::Declared), 413);
+    assert_eq!(flood(&server, &payments, Framing::Chunked), 413);
+
+    // A gzip bomb: 100 KB on the wire, 100 MB inflated.
+    let bomb = gzip(&vec![b' '; 100 << 20]);
+    assert!(bomb.len() < 200_000, "{}", bomb.len());
+    let response = post()
+        .bearer_auth(&payments)
+        .header("content-encoding", "gzip")
+        .body(bomb)
+        .send()
+        .unwrap();
+    assert_eq!(error_code(response, 413), "decompressed_too_large");
+
+    // Still serving, and still storing.
+    health_ok(&server);
+    send_ok(&server, &payments, &good, true);
+}
+
+#[test]
+fn serve_concurrent_uploads_of_one_day_leave_one_copy() {
+    let server = Server::start(&[]);
+    let payments = server.token("payments");
+    let date = first_monday() + TimeDelta::days(3);
+    // Four people upload once; the fifth sends the same day from eight threads at once,
+    // with 1, 2, 4, … 128 runs: no sum of two or more copies is a power of two.
+    for person in 0..4 {
+        let days = vec![day(
+            "payments",
+            person,
+            date,
+            vec![action("cargo test", Category::Test, &[10], 0)],
+        )];
+        send_ok(
+            &server,
+            &payments,
+            &upload("payments", machine(8), days),
+            false,
+        );
+    }
+    let attempts: Vec<usize> = (0..8).map(|bit| 1 << bit).collect();
+    let start = std::sync::Barrier::new(attempts.len());
+    std::thread::scope(|scope| {
+        for &runs in &attempts {
+            let server = &server;
+            let payments = &payments;
+            let start = &start;
+            scope.spawn(move || {
+                let seconds = vec![10; runs];
+                let days = vec![day(
+                    "payments",
+                    4,
+                    date,
+                    vec![action("cargo test", Category::Test, &seconds, 0)],
+                )];
+                start.wait();
+                send_ok(
+                    server,
+                    payments,
+                    &upload("payments", machine(8), days),
+                    runs > 8,
+                );
+            });
+        }
+    });
+    let report = report(&server, &payments, &period());
+    let row = &report["actions"][0];
+    assert_eq!(row["contributors"], 5);
+    let runs = row["runs"].as_u64().unwrap();
+    assert!(
+        (runs - 4).is_power_of_two() && runs - 4 <= 128,
+        "four runs plus exactly one of the eight copies, got {runs}"
+    );
+    assert_eq!(row["timed_runs"].as_u64(), Some(runs));
+}
+
+#[test]
+fn serve_finishes_requests_in_flight_on_sigterm() {
+    let mut server = Server::start(&[]);
+    let payments = server.token("payments");
+    let body = serde_json::to_vec(&payments_uploads().remove(0)).unwrap();
+    // Send the headers and half the body, then SIGTERM, then the rest: the request in
+    // flight is answered, and only then does the server exit, with status 0.
+    let mut stream = TcpStream::connect(("127.0.0.1", server.port)).unwrap();
+    stream
+        .set_read_timeout(Some(Duration::from_secs(30)))
+        .unwrap();
+    write!(
+        stream,
+        "POST /api/v1/uploads HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer {payments}\r\n\
+         Content-Type: application/json\r\nContent-Length: {}\r\n\r\n",
+        body.len()
+    )
+    .unwrap();
+    let half = body.len() / 2;
+    stream.write_all(&body[..half]).unwrap();
+    stream.flush().unwrap();
+    std::thread::sleep(Duration::from_millis(200));
+    server.signal(libc::SIGTERM);
+    std::thread::sleep(Duration::from_millis(200));
+    stream.write_all(&body[half..]).unwrap();
+    let mut reply = String::new();
+    stream.read_to_string(&mut reply).unwrap();
+    assert!(reply.starts_with("HTTP/1.1 200 OK"), "{reply}");
+    assert!(reply.ends_with("{\"days\":2,\"rows\":3}"), "{reply}");
+    let status = server.wait(Duration::from_secs(20));
+    assert_eq!(status.code(), Some(0), "{}", server.log());
+    assert!(server.log().contains("\"message\":\"stopped\""));
+}
+
+#[test]
+fn serve_tokens_are_listed_without_secrets_and_revoked_by_prefix() {
+    let server = Server::start(&[]);
+    let token = server.token("payments");
+    assert!(token.starts_with("wit_") && token.len() == 68, "{token}");
+    let list = server.token_cli(&["list"]);
+    assert!(!list.contains(&token), "{list}");
+    assert!(list.contains(&token[..12]), "{list}");
+    assert!(list.lines().nth(1).unwrap().contains("payments"), "{list}");
+    health_ok(&server);
+    assert_eq!(report(&server, &token, "")["team"], "payments");
+    let revoked = server.token_cli(&["revoke", &token[..10]]);
+    assert!(
+        revoked.starts_with(&format!("revoked {}", &token[..12])),
+        "{revoked}"
+    );
+    let response = get(&server, &token, "/api/v1/report");
+    assert_eq!(error_code(response, 401), "invalid_token");
+    let out = server
+        .env
+        .worthit()
+        .args(["serve", "token", "revoke", &token[..10], "--data-dir"])
+        .arg(Server::data_dir_of(&server.env))
+        .output()
+        .unwrap();
+    assert!(!out.status.success());
+    assert!(String::from_utf8_lossy(&out.stderr).contains("no live token"));
+}
+
+#[test]
+fn serve_refuses_small_k_and_postgres_for_now() {
+    let env = TestEnv::new();
+    let out = env
+        .worthit()
+        .args(["serve", "--min-contributors", "2"])
+        .output()
+        .unwrap();
+    assert!(!out.status.success());
+    assert!(String::from_utf8_lossy(&out.stderr).contains("too easy to single out"));
+    let out = env
+        .worthit()
+        .args([
+            "serve",
+            "--database-url",
+            "postgres://worthit:secret@db/worthit",
+        ])
+        .output()
+        .unwrap();
+    assert!(!out.status.success());
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stderr.contains("PostgreSQL is not yet supported"),
+        "{stderr}"
+    );
+    assert!(!stderr.contains("secret"), "{stderr}");
+}
