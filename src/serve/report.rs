@@ -12,15 +12,20 @@
 //!
 //! # Suppression
 //!
-//! A cell or sub-cell with fewer than `k` contributors is hidden. Cells form **groups**
-//! under a shown total: a team's actions (under the team's totals), a shown action's
-//! machine classes, a shown action's weeks (both under the action's own figures, which
-//! include them). If the hidden members of a group together have fewer than `k`
+//! A cell or sub-cell with fewer than `k` contributors is hidden. Sub-cells form **groups**
+//! under a shown total that includes them: a shown action's machine classes and its weeks
+//! (the action's own figures count every run). If the hidden members of a group together
+//! have fewer than `k`
 //! contributors (with one hidden cell that is always the case), the visible member with
 //! the fewest contributors (then the first key) is hidden too, and again until they have
 //! at least `k`. Subtracting the shown members from a shown total thus only ever reveals
 //! an aggregate of at least `k` people. The choice depends only on who contributed, never
 //! on the figures, so no figure of a hidden cell can change what is shown.
+//!
+//! A team's actions need no such second step: no shown number includes a hidden action
+//! (the team's totals are sums of its shown rows only), so there is nothing to subtract
+//! from, and hiding a team's one big loop because its one small loop is hidden would only
+//! blind the team.
 //!
 //! Totals are sums of shown rows only. The org-wide view merges the *shown* cells of
 //! every team (each team suppressed exactly as its own view is), and its breakdowns merge
@@ -289,15 +294,28 @@ fn suppress(members: &[&Contributors], k: usize) -> Vec<bool> {
     hidden
 }
 
+/// How a group's members are hidden.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Rule {
+    /// Fewer than k contributors: hidden.
+    Threshold,
+    /// The threshold, then complementary suppression (the group sits under a shown total).
+    Complementary,
+}
+
 /// The members of a group that stay shown, counting the hidden ones.
 fn shown<'a, K, V>(
     group: &'a BTreeMap<K, V>,
     contributors: fn(&V) -> &Contributors,
     k: usize,
+    rule: Rule,
     hidden: &mut usize,
 ) -> Vec<(&'a K, &'a V)> {
     let members: Vec<&Contributors> = group.values().map(contributors).collect();
-    let verdict = suppress(&members, k);
+    let verdict = match rule {
+        Rule::Complementary => suppress(&members, k),
+        Rule::Threshold => members.iter().map(|c| c.count() < k).collect(),
+    };
     *hidden += verdict.iter().filter(|h| **h).count();
     group
         .iter()
@@ -359,17 +377,29 @@ pub fn build(rows: &[AggRow], request: &ReportRequest) -> Report {
     let by_total: fn(&Cell) -> &Contributors = |cell| &cell.total.contributors;
     let by_tally: fn(&Tally) -> &Contributors = |tally| &tally.contributors;
     for cells in teams.values() {
-        for (key, cell) in shown(cells, by_total, k, &mut hidden_actions) {
+        for (key, cell) in shown(cells, by_total, k, Rule::Threshold, &mut hidden_actions) {
             let row = merged.entry(key.clone()).or_default();
             row.total.merge(&cell.total);
             row.teams += 1;
-            for (machine, tally) in shown(&cell.machines, by_tally, k, &mut hidden_machines) {
+            for (machine, tally) in shown(
+                &cell.machines,
+                by_tally,
+                k,
+                Rule::Complementary,
+                &mut hidden_machines,
+            ) {
                 row.machines
                     .entry(machine.clone())
                     .or_default()
                     .merge(tally);
             }
-            for (week, tally) in shown(&cell.weeks, by_tally, k, &mut hidden_weeks) {
+            for (week, tally) in shown(
+                &cell.weeks,
+                by_tally,
+                k,
+                Rule::Complementary,
+                &mut hidden_weeks,
+            ) {
                 row.weeks.entry(*week).or_default().merge(tally);
             }
         }

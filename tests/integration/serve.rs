@@ -779,3 +779,86 @@ fn serve_refuses_small_k_and_postgres_for_now() {
     );
     assert!(!stderr.contains("secret"), "{stderr}");
 }
+
+/// The whole story with real parts: several developers, each with their own data
+/// directory and recorded commands, turn uploading on with the real `worthit upload` and
+/// send to a real `worthit serve`; the org report merges their runs exactly, and the loop
+/// only four of them run stays hidden.
+#[test]
+fn real_uploaders_merge_on_the_server_and_small_groups_stay_hidden() {
+    let server = Server::start(&[]);
+    let team_token = server.token("payments");
+    let admin = server.admin_token();
+    let midnight = crate::util::today_midnight_us();
+    let hour = 3_600_000_000i64;
+    for person in 0..6usize {
+        let env = TestEnv::new();
+        let mut events = Vec::new();
+        for days_ago in 0..3i64 {
+            let morning = midnight - days_ago * 86_400_000_000 + 9 * hour;
+            for run in 0..10i64 {
+                let seconds = 20.0 + person as f64;
+                let exit = i32::from(run == 0);
+                events.push(crate::util::hook_event(
+                    morning + run * 60_000_000,
+                    "cargo test -p api",
+                    seconds,
+                    exit,
+                    "/tmp",
+                ));
+            }
+            if person < 4 {
+                events.push(crate::util::hook_event(
+                    morning + hour,
+                    "make",
+                    5.0,
+                    0,
+                    "/tmp",
+                ));
+            }
+        }
+        crate::util::write_spool(&env, &events);
+        let run = |args: &[&str]| {
+            let out = env.worthit().env("TZ", "UTC").args(args).output().unwrap();
+            assert_success(&out, &format!("worthit {}", args.join(" ")));
+        };
+        run(&[
+            "upload",
+            "enable",
+            "--server",
+            &server.url(""),
+            "--team",
+            "payments",
+            "--token",
+            &team_token,
+        ]);
+        run(&["upload"]);
+    }
+    let since = (Utc::now().date_naive() - TimeDelta::days(6)).to_string();
+    let until = Utc::now().date_naive().to_string();
+    let org = report(&server, &admin, &format!("since={since}&until={until}"));
+    let actions = org["actions"].as_array().unwrap();
+    let names: Vec<&str> = actions
+        .iter()
+        .map(|a| a["action"].as_str().unwrap())
+        .collect();
+    assert_eq!(names, ["cargo test"], "{org:#}");
+    let test = &actions[0];
+    assert_eq!(test["runs"], 6 * 3 * 10);
+    assert_eq!(test["failures"], 6 * 3);
+    assert_eq!(test["contributors"], 6);
+    let hours = test["total_hours"].as_f64().unwrap();
+    let expected: f64 = (0..6).map(|p| 30.0 * (20.0 + p as f64)).sum::<f64>() / 3600.0;
+    assert!((hours - expected).abs() < 1e-6, "{hours} vs {expected}");
+    assert_eq!(
+        org["hidden"]["actions"], 1,
+        "make, run by 4 people, is hidden: {org:#}"
+    );
+    // The team's own view agrees.
+    let team = report(
+        &server,
+        &team_token,
+        &format!("since={since}&until={until}"),
+    );
+    assert_eq!(team["actions"][0]["runs"], 180);
+}

@@ -120,3 +120,47 @@ pub fn assert_success(out: &Output, what: &str) {
         String::from_utf8_lossy(&out.stderr)
     );
 }
+
+/// Midnight UTC today, in µs since the epoch (tests that write events run with TZ=UTC).
+pub fn today_midnight_us() -> i64 {
+    const DAY_US: i64 = 86_400_000_000;
+    let now = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .expect("clock after 1970")
+        .as_micros() as i64;
+    now - now.rem_euclid(DAY_US)
+}
+
+/// A finished command as the hooks record it.
+pub fn hook_event(
+    start_us: i64,
+    command: &str,
+    seconds: f64,
+    exit: i32,
+    cwd: &str,
+) -> worthit::event::Event {
+    worthit::event::Event {
+        start_us,
+        duration_us: Some((seconds * 1e6) as i64),
+        duration_resolution_us: Some(1),
+        exit: Some(exit),
+        cwd: Some(cwd.into()),
+        command: command.into(),
+        shell: "bash".into(),
+        session: "bash-0-1".into(),
+        source: worthit::event::Source::Hook,
+        truncated: false,
+    }
+}
+
+/// Writes `events` as a spool file of an ended session, for the next ingest.
+pub fn write_spool(env: &TestEnv, events: &[worthit::event::Event]) {
+    std::fs::create_dir_all(env.spool()).expect("create the spool");
+    let mut text = Vec::new();
+    for event in events {
+        text.extend_from_slice(&worthit::spool::serialise(event));
+    }
+    let n = std::fs::read_dir(env.spool()).map_or(0, |d| d.count());
+    std::fs::write(env.spool().join(format!("bash-0-{n}.20000.spool")), text)
+        .expect("write the spool");
+}
