@@ -3,9 +3,12 @@
 //!
 //! - [`store`]: the [`store::TeamStore`] trait every backend implements.
 //! - [`sqlite`]: the SQLite backend (the default, one file in the data directory).
+//! - [`postgres`]: the PostgreSQL backend (`--database-url postgres://…`), for several
+//!   instances on one database.
 //! - [`api`]: the HTTP handlers; [`request`]: request ids, JSON errors and the request log.
 //! - [`auth`]: tokens; [`error`]: the API's error type.
 //! - [`report`]: aggregation and k-anonymity (pure).
+//! - [`dashboard`]: the web page at `/` that draws the report API.
 //!
 //! The server is stateless: everything lives in the store and nothing is cached between
 //! requests, so several instances on one database answer alike. [`app`] builds the router
@@ -13,7 +16,9 @@
 
 pub mod api;
 pub mod auth;
+pub mod dashboard;
 pub mod error;
+pub mod postgres;
 pub mod report;
 pub mod request;
 pub mod sqlite;
@@ -84,6 +89,7 @@ pub fn app(state: AppState) -> Router {
         .route("/api/v1/uploads", post(api::upload))
         .route("/api/v1/report", get(api::report_json))
         .route("/api/v1/report.csv", get(api::report_csv))
+        .merge(dashboard::routes())
         .fallback(api::not_found)
         .with_state(state)
         .layer(axum::middleware::from_fn(request::observe))
@@ -99,12 +105,8 @@ pub fn sqlite_path(database_url: Option<&str>, data_dir: &Path) -> Result<PathBu
     let Some(url) = database_url.map(str::trim).filter(|u| !u.is_empty()) else {
         return Ok(data_dir.join(SQLITE_FILE));
     };
-    let lower = url.to_ascii_lowercase();
-    if lower.starts_with("postgres://") || lower.starts_with("postgresql://") {
-        bail!(
-            "PostgreSQL is not yet supported by worthit serve; leave out --database-url to use \
-             SQLite in the data directory"
-        );
+    if is_postgres_url(url) {
+        bail!("--database-url names a PostgreSQL URL, not a SQLite file");
     }
     let path = match url
         .strip_prefix("sqlite://")
@@ -124,9 +126,18 @@ pub fn sqlite_path(database_url: Option<&str>, data_dir: &Path) -> Result<PathBu
     Ok(PathBuf::from(path))
 }
 
-/// Opens the store `--database-url` names, or the SQLite file in `data_dir` (created
-/// private to the user if needed).
+/// Whether `--database-url` chooses PostgreSQL (`postgres://` or `postgresql://`).
+pub fn is_postgres_url(url: &str) -> bool {
+    let lower = url.trim().to_ascii_lowercase();
+    lower.starts_with("postgres://") || lower.starts_with("postgresql://")
+}
+
+/// Opens the store `--database-url` names: PostgreSQL for a `postgres://` URL, else the
+/// SQLite file it names or the one in `data_dir` (created private to the user if needed).
 pub fn open_store(database_url: Option<&str>, data_dir: &Path) -> Result<Arc<dyn TeamStore>> {
+    if let Some(url) = database_url.filter(|u| is_postgres_url(u)) {
+        return Ok(Arc::new(postgres::PostgresStore::open(url.trim())?));
+    }
     let path = sqlite_path(database_url, data_dir)?;
     if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
         use std::os::unix::fs::DirBuilderExt;
@@ -258,5 +269,7 @@ async fn prune_daily(store: Arc<dyn TeamStore>, retention_days: u32) {
     }
 }
 
+#[cfg(test)]
+mod store_story;
 #[cfg(test)]
 mod tests;

@@ -577,10 +577,15 @@ fn notice(actions: usize, machines: usize, weeks: usize, k: usize) -> Option<Str
         [one] => one.clone(),
         [rest @ .., last] => format!("{} and {last}", rest.join(", ")),
     };
-    Some(format!(
-        "{list} hidden: fewer than {k} contributors, or hidden with such a cell so that it \
-         cannot be worked out by subtraction"
-    ))
+    // Only breakdowns (machine classes, weeks) hide extra cells against subtraction.
+    Some(if machines + weeks == 0 {
+        format!("{list} hidden: fewer than {k} contributors")
+    } else {
+        format!(
+            "{list} hidden: fewer than {k} contributors, or hidden with such a cell so that \
+             it cannot be worked out by subtraction"
+        )
+    })
 }
 
 /// The CSV columns of [`to_csv`], in order.

@@ -394,7 +394,7 @@ fn database_urls_choose_sqlite_or_say_what_is_missing() {
     assert_eq!(path(Some("/var/lib/w.db")), Ok("/var/lib/w.db".into()));
     let postgres = path(Some("postgres://u:p@db/worthit")).unwrap_err();
     assert!(
-        postgres.contains("PostgreSQL is not yet supported"),
+        postgres.contains("names a PostgreSQL URL, not a SQLite file"),
         "{postgres}"
     );
     assert!(

@@ -2,6 +2,7 @@
 
 mod classify;
 mod cli;
+mod dashboard;
 mod hooks;
 mod import;
 mod ingest;

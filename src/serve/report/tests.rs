@@ -115,10 +115,7 @@ fn an_action_with_four_contributors_is_hidden_and_one_with_five_is_shown() {
     assert_eq!(report.hidden.actions, 2);
     assert_eq!(
         report.hidden.notice.as_deref(),
-        Some(
-            "2 actions hidden: fewer than 5 contributors, or hidden with such a cell so that it \
-             cannot be worked out by subtraction"
-        )
+        Some("2 actions hidden: fewer than 5 contributors")
     );
     assert_eq!(report.totals.runs, 5, "totals count shown rows only");
 }
@@ -391,6 +388,15 @@ fn notices_list_what_was_hidden() {
             "1 action, 2 machine classes and 3 weeks hidden: fewer than 4 contributors"
         ),
         "{text}"
+    );
+    assert!(
+        text.ends_with("cannot be worked out by subtraction"),
+        "{text}"
+    );
+    // Actions alone are hidden by the threshold only, and the notice says just that.
+    assert_eq!(
+        notice(2, 0, 0, 5).as_deref(),
+        Some("2 actions hidden: fewer than 5 contributors")
     );
 }
 
