@@ -320,7 +320,8 @@ pub struct ServeArgs {
     #[arg(long, value_name = "DIR", global = true)]
     pub data_dir: Option<PathBuf>,
     /// Where to store data: a SQLite file path or sqlite://PATH (default:
-    /// DIR/worthit-server.db). PostgreSQL is not supported yet.
+    /// DIR/worthit-server.db), or postgres://USER:PASSWORD@HOST:PORT/DB for PostgreSQL
+    /// (several instances may share one database).
     #[arg(
         long,
         value_name = "URL",
@@ -340,6 +341,21 @@ pub struct ServeArgs {
         value_parser = clap::value_parser!(u32).range(1..)
     )]
     pub retention_days: u32,
+    /// Serve Prometheus `GET /metrics` on this address, apart from the API (default: off).
+    #[arg(long, value_name = "ADDR")]
+    pub metrics_listen: Option<std::net::SocketAddr>,
+    /// Requests a minute per token on uploads and reports, with a burst of up to 30; 0 turns
+    /// the limit off. Each server instance counts on its own.
+    #[arg(long, value_name = "PER_MINUTE", default_value_t = 60)]
+    pub rate_limit: u32,
+    /// Seconds a client may take to send a request's headers before it is disconnected.
+    #[arg(
+        long,
+        value_name = "SECONDS",
+        default_value_t = 10,
+        value_parser = clap::value_parser!(u64).range(1..)
+    )]
+    pub header_timeout: u64,
 }
 
 fn parse_min_contributors(text: &str) -> Result<u32, String> {

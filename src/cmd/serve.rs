@@ -3,6 +3,7 @@
 use std::io::Write;
 use std::process::ExitCode;
 use std::sync::Arc;
+use std::time::Duration;
 
 use anyhow::Result;
 use chrono::{SecondsFormat, Utc};
@@ -11,7 +12,7 @@ use super::Run;
 use crate::cli::{ServeArgs, ServeCommand, TokenCommand, TokenCreateArgs, TokenRevokeArgs};
 use crate::config::Paths;
 use crate::serve::store::{Role, TeamStore};
-use crate::serve::{self, Settings, auth};
+use crate::serve::{self, Guards, Settings, auth};
 
 impl Run for ServeArgs {
     fn run(&self) -> Result<ExitCode> {
@@ -28,6 +29,11 @@ impl Run for ServeArgs {
                     listen: self.listen,
                     min_contributors: self.min_contributors,
                     retention_days: self.retention_days,
+                },
+                Guards {
+                    metrics_listen: self.metrics_listen,
+                    rate_limit_per_minute: self.rate_limit,
+                    header_timeout: Duration::from_secs(self.header_timeout),
                 },
             )?,
             Some(ServeCommand::Token(TokenCommand::Create(args))) => create(&store, args)?,

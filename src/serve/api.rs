@@ -21,6 +21,7 @@ use serde::{Deserialize, Serialize};
 use super::AppState;
 use super::auth::{self, Caller};
 use super::error::ApiError;
+use super::ratelimit::{self, Decision};
 use super::report::{self, Report, ReportRequest, Scope};
 use super::request::LoggedCaller;
 use super::store::{Role, RowFilter, Stored, TeamStore};
@@ -67,12 +68,28 @@ fn internal(error: anyhow::Error) -> ApiError {
     ApiError::internal(&error)
 }
 
-/// The caller of a request, from its bearer token.
-async fn authenticate(state: &AppState, headers: &HeaderMap) -> Result<Caller, ApiError> {
-    let hash = auth::hash(auth::bearer(headers)?);
+/// The caller of a request, from its bearer token, once the token's rate limit allows
+/// it; otherwise the response to send (a 401, or a 429 with `Retry-After`).
+async fn authenticate(state: &AppState, headers: &HeaderMap) -> Result<Caller, Response> {
+    let hash = auth::hash(auth::bearer(headers).map_err(IntoResponse::into_response)?);
     let store = state.store.clone();
-    let found = blocking(move || store.find_token(&hash).map_err(internal)).await?;
-    found.map(Caller::from).ok_or_else(auth::invalid_token)
+    let key = hash.clone();
+    let found = blocking(move || store.find_token(&hash).map_err(internal))
+        .await
+        .map_err(IntoResponse::into_response)?;
+    let caller = found
+        .map(Caller::from)
+        .ok_or_else(|| auth::invalid_token().into_response())?;
+    // Only issued tokens get a bucket, so the buckets cannot outnumber the tokens.
+    if let Some(limiter) = &state.limiter
+        && let Decision::Limited { retry_after_secs } = limiter.check(&key)
+    {
+        return Err(logged(
+            Ok(ratelimit::limited(retry_after_secs)),
+            Some(&caller),
+        ));
+    }
+    Ok(caller)
 }
 
 /// Attaches the caller to a response for the request log.
@@ -128,6 +145,9 @@ pub async fn upload(State(state): State<AppState>, headers: HeaderMap, body: Bod
         Err(error) => return error.into_response(),
     };
     let reply = receive(&state, &caller, &headers, body).await;
+    if let Ok(stored) = &reply {
+        state.metrics.rows_stored(stored.rows);
+    }
     logged(reply.map(|r| Json(r).into_response()), Some(&caller))
 }
 

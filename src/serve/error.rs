@@ -65,6 +65,7 @@ impl ApiError {
             StatusCode::PAYLOAD_TOO_LARGE => "body_too_large",
             StatusCode::UNSUPPORTED_MEDIA_TYPE => "unsupported_media_type",
             StatusCode::REQUEST_TIMEOUT => "timeout",
+            StatusCode::TOO_MANY_REQUESTS => "rate_limited",
             s if s.is_server_error() => "internal",
             _ => "bad_request",
         };

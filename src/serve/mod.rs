@@ -9,6 +9,8 @@
 //! - [`auth`]: tokens; [`error`]: the API's error type.
 //! - [`report`]: aggregation and k-anonymity (pure).
 //! - [`dashboard`]: the web page at `/` that draws the report API.
+//! - [`metrics`]: Prometheus `/metrics` on its own listener; [`ratelimit`]: per-token
+//!   token buckets; [`conn`]: the accept loop with its header timeout.
 //!
 //! The server is stateless: everything lives in the store and nothing is cached between
 //! requests, so several instances on one database answer alike. [`app`] builds the router
@@ -16,9 +18,12 @@
 
 pub mod api;
 pub mod auth;
+pub mod conn;
 pub mod dashboard;
 pub mod error;
+pub mod metrics;
 pub mod postgres;
+pub mod ratelimit;
 pub mod report;
 pub mod request;
 pub mod sqlite;
@@ -62,12 +67,26 @@ pub struct Settings {
     pub retention_days: u32,
 }
 
-/// What every handler shares: the store and the settings, nothing that changes.
+/// Per-instance protections of `worthit serve` (their own flags), apart from [`Settings`].
+#[derive(Debug, Clone)]
+pub struct Guards {
+    /// Where `GET /metrics` is served; `None`: nowhere.
+    pub metrics_listen: Option<SocketAddr>,
+    /// Requests a minute per token on uploads and reports; 0: no limit.
+    pub rate_limit_per_minute: u32,
+    /// How long a client may take to send a request's headers.
+    pub header_timeout: Duration,
+}
+
+/// What every handler shares: the store and the settings, and the only in-memory state,
+/// which is per instance by design: the health counters and the rate-limit buckets.
 #[derive(Clone)]
 pub struct AppState {
     pub store: Arc<dyn TeamStore>,
     pub min_contributors: u32,
     pub retention_days: u32,
+    pub metrics: Arc<metrics::Metrics>,
+    pub limiter: Option<Arc<ratelimit::RateLimiter>>,
     uploads: Arc<Semaphore>,
 }
 
@@ -77,13 +96,22 @@ impl AppState {
             store,
             min_contributors: settings.min_contributors,
             retention_days: settings.retention_days,
+            metrics: Arc::default(),
+            limiter: None,
             uploads: Arc::new(Semaphore::new(MAX_UPLOADS_IN_FLIGHT)),
         }
+    }
+
+    /// Limits uploads and reports to `per_minute` requests a minute per token (0: off).
+    pub fn with_rate_limit(mut self, per_minute: u32) -> AppState {
+        self.limiter = ratelimit::RateLimiter::per_minute(per_minute).map(Arc::new);
+        self
     }
 }
 
 /// The API's routes, with the request middleware around all of them.
 pub fn app(state: AppState) -> Router {
+    let metrics = state.metrics.clone();
     Router::new()
         .route("/api/v1/health", get(api::health))
         .route("/api/v1/uploads", post(api::upload))
@@ -92,6 +120,10 @@ pub fn app(state: AppState) -> Router {
         .merge(dashboard::routes())
         .fallback(api::not_found)
         .with_state(state)
+        .layer(axum::middleware::from_fn_with_state(
+            metrics,
+            metrics::track,
+        ))
         .layer(axum::middleware::from_fn(request::observe))
 }
 
@@ -167,7 +199,7 @@ fn init_logging() {
 }
 
 /// Runs the server until SIGTERM or Ctrl-C, then lets requests in flight finish.
-pub fn run(store: Arc<dyn TeamStore>, settings: Settings) -> Result<()> {
+pub fn run(store: Arc<dyn TeamStore>, settings: Settings, guards: Guards) -> Result<()> {
     init_logging();
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
@@ -175,12 +207,12 @@ pub fn run(store: Arc<dyn TeamStore>, settings: Settings) -> Result<()> {
         .thread_name("worthit-serve")
         .build()
         .context("could not start the async runtime")?;
-    let result = runtime.block_on(serve(store, settings));
+    let result = runtime.block_on(serve(store, settings, guards));
     runtime.shutdown_timeout(Duration::from_secs(5));
     result
 }
 
-async fn serve(store: Arc<dyn TeamStore>, settings: Settings) -> Result<()> {
+async fn serve(store: Arc<dyn TeamStore>, settings: Settings, guards: Guards) -> Result<()> {
     // Registered before the port is announced, so a signal sent as soon as it is known
     // is a graceful shutdown, not the default action.
     let mut interrupt = signal(SignalKind::interrupt()).context("could not handle SIGINT")?;
@@ -190,32 +222,62 @@ async fn serve(store: Arc<dyn TeamStore>, settings: Settings) -> Result<()> {
         .await
         .with_context(|| format!("could not listen on {}", settings.listen))?;
     let address = listener.local_addr()?;
+    let metrics_listener = match guards.metrics_listen {
+        Some(at) => Some(
+            tokio::net::TcpListener::bind(at)
+                .await
+                .with_context(|| format!("could not listen for metrics on {at}"))?,
+        ),
+        None => None,
+    };
     {
         let mut out = std::io::stdout().lock();
         writeln!(out, "worthit serve: listening on http://{address}")?;
+        if let Some(metrics) = &metrics_listener {
+            writeln!(
+                out,
+                "worthit serve: metrics on http://{}/metrics",
+                metrics.local_addr()?
+            )?;
+        }
         out.flush()?;
     }
     tracing::info!(
         %address,
         min_contributors = settings.min_contributors,
         retention_days = settings.retention_days,
+        rate_limit_per_minute = guards.rate_limit_per_minute,
+        header_timeout_seconds = guards.header_timeout.as_secs_f64(),
         "listening"
     );
     let retention = tokio::spawn(prune_daily(store.clone(), settings.retention_days));
-    let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
-    let app = app(AppState::new(store, &settings));
-    let mut server = tokio::spawn(
-        axum::serve(listener, app)
-            .with_graceful_shutdown(async {
-                let _ = stopped.await;
-            })
-            .into_future(),
-    );
+    let (stop, stopped) = tokio::sync::watch::channel(false);
+    let state = AppState::new(store, &settings).with_rate_limit(guards.rate_limit_per_minute);
+    let metrics_server = metrics_listener.map(|listener| {
+        let mut stopped = stopped.clone();
+        tokio::spawn(conn::serve(
+            listener,
+            metrics::app(state.metrics.clone()),
+            guards.header_timeout,
+            async move {
+                let _ = stopped.wait_for(|stop| *stop).await;
+            },
+        ))
+    });
+    let mut stopped = stopped;
+    let mut server = tokio::spawn(conn::serve(
+        listener,
+        app(state),
+        guards.header_timeout,
+        async move {
+            let _ = stopped.wait_for(|stop| *stop).await;
+        },
+    ));
     let which = tokio::select! {
         finished = &mut server => {
             retention.abort();
-            return finished.map_err(|e| anyhow!("the server task failed: {e}"))?
-                .context("the server stopped");
+            finished.map_err(|e| anyhow!("the server task failed: {e}"))?;
+            bail!("the server stopped");
         }
         which = first_signal(&mut interrupt, &mut terminate) => which,
     };
@@ -224,11 +286,13 @@ async fn serve(store: Arc<dyn TeamStore>, settings: Settings) -> Result<()> {
         "shutting down: finishing requests in flight"
     );
     retention.abort();
-    let _ = stop.send(());
+    let _ = stop.send(true);
+    if let Some(metrics_server) = metrics_server {
+        // Scrapes are quick; a stuck one must not hold up the API's shutdown.
+        metrics_server.abort();
+    }
     match tokio::time::timeout(SHUTDOWN_GRACE, server).await {
-        Ok(finished) => finished
-            .map_err(|e| anyhow!("the server task failed: {e}"))?
-            .context("the server failed while shutting down")?,
+        Ok(finished) => finished.map_err(|e| anyhow!("the server task failed: {e}"))?,
         Err(_) => tracing::warn!(
             grace_seconds = SHUTDOWN_GRACE.as_secs(),
             "requests still in flight after the grace period; stopping anyway"

@@ -984,3 +984,226 @@ fn real_uploaders_merge_on_the_server_and_small_groups_stay_hidden() {
     );
     assert_eq!(team["actions"][0]["runs"], 180);
 }
+
+/// A server started with `--metrics-listen 127.0.0.1:0` and the port of its metrics
+/// listener, read from the second line it prints.
+fn start_with_metrics(extra: &[&str]) -> (Server, u16) {
+    let env = TestEnv::new();
+    let log = std::fs::File::create(env.root().join("serve.log")).unwrap();
+    let mut child = env
+        .worthit()
+        .args(["serve", "--listen", "127.0.0.1:0", "--data-dir"])
+        .arg(Server::data_dir_of(&env))
+        .args(["--metrics-listen", "127.0.0.1:0"])
+        .args(extra)
+        .stdout(Stdio::piped())
+        .stderr(Stdio::from(log))
+        .spawn()
+        .expect("start worthit serve");
+    let mut stdout = BufReader::new(child.stdout.take().unwrap());
+    let mut port_after = |prefix: &str| {
+        let mut line = String::new();
+        stdout.read_line(&mut line).unwrap();
+        line.trim()
+            .strip_prefix(prefix)
+            .and_then(|p| p.trim_end_matches("/metrics").parse::<u16>().ok())
+            .unwrap_or_else(|| panic!("expected {prefix}PORT, got {line:?}"))
+    };
+    let port = port_after("worthit serve: listening on http://127.0.0.1:");
+    let metrics_port = port_after("worthit serve: metrics on http://127.0.0.1:");
+    let server = Server {
+        child: Some(child),
+        port,
+        env,
+        database: Vec::new(),
+    };
+    (server, metrics_port)
+}
+
+/// The samples of a Prometheus text exposition: series (name and labels) to value.
+fn samples(text: &str) -> std::collections::HashMap<String, f64> {
+    text.lines()
+        .filter(|line| !line.starts_with('#') && !line.is_empty())
+        .map(|line| {
+            let (series, value) = line.rsplit_once(' ').unwrap();
+            (series.to_string(), value.parse().unwrap())
+        })
+        .collect()
+}
+
+#[test]
+fn serve_metrics_count_uploads_on_their_own_listener_without_teams_or_tokens() {
+    let (server, metrics_port) = start_with_metrics(&[]);
+    let payments = server.token("payments");
+    let uploads = payments_uploads();
+    let rows: u64 = uploads[..2]
+        .iter()
+        .map(|u| {
+            send_ok(&server, &payments, u, true)["rows"]
+                .as_u64()
+                .unwrap()
+        })
+        .sum();
+    assert!(rows > 0);
+    let mut other = uploads[0].clone();
+    other.team = "search".into();
+    assert_eq!(
+        error_code(send(&server, &payments, &other, false), 403),
+        "wrong_team"
+    );
+    let post = client()
+        .post(server.url("/api/v1/uploads"))
+        .header("content-type", "application/json");
+    let response = post
+        .try_clone()
+        .unwrap()
+        .bearer_auth(&payments)
+        .body("{\"days\": [")
+        .send()
+        .unwrap();
+    assert_eq!(error_code(response, 400), "malformed_json");
+    assert_eq!(
+        error_code(post.body("{}").send().unwrap(), 401),
+        "missing_token"
+    );
+    report(&server, &payments, &period());
+    // Not on the API's port: there it is an unknown path like any other.
+    assert_eq!(
+        error_code(client().get(server.url("/metrics")).send().unwrap(), 404),
+        "not_found"
+    );
+
+    let response = client()
+        .get(format!("http://127.0.0.1:{metrics_port}/metrics"))
+        .send()
+        .unwrap();
+    assert_eq!(response.status().as_u16(), 200);
+    assert!(
+        response.headers()["content-type"]
+            .to_str()
+            .unwrap()
+            .starts_with("text/plain; version=0.0.4")
+    );
+    let text = response.text().unwrap();
+    let found = samples(&text);
+    let value = |series: &str| {
+        *found
+            .get(series)
+            .unwrap_or_else(|| panic!("no {series} in:\n{text}"))
+    };
+    let version = env!("CARGO_PKG_VERSION");
+    assert_eq!(
+        value(&format!("worthit_build_info{{version=\"{version}\"}}")),
+        1.0
+    );
+    assert_eq!(value("worthit_uploads_accepted_total"), 2.0);
+    for code in ["wrong_team", "malformed_json", "missing_token"] {
+        assert_eq!(
+            value(&format!("worthit_uploads_refused_total{{code=\"{code}\"}}")),
+            1.0,
+            "{code}"
+        );
+    }
+    assert_eq!(value("worthit_rows_stored_total"), rows as f64);
+    let uploads_route = "route=\"/api/v1/uploads\"";
+    assert_eq!(
+        value(&format!(
+            "worthit_http_requests_total{{{uploads_route},status_class=\"2xx\"}}"
+        )),
+        2.0
+    );
+    assert_eq!(
+        value(&format!(
+            "worthit_http_requests_total{{{uploads_route},status_class=\"4xx\"}}"
+        )),
+        3.0
+    );
+    assert_eq!(
+        value("worthit_http_requests_total{route=\"/api/v1/report\",status_class=\"2xx\"}"),
+        1.0
+    );
+    // The probe of /metrics on the API port is counted without its path.
+    assert_eq!(
+        value("worthit_http_requests_total{route=\"unmatched\",status_class=\"4xx\"}"),
+        1.0
+    );
+    assert_eq!(
+        value(&format!(
+            "worthit_http_request_duration_seconds_count{{{uploads_route}}}"
+        )),
+        5.0
+    );
+    assert_eq!(
+        value(&format!(
+            "worthit_http_request_duration_seconds_bucket{{{uploads_route},le=\"+Inf\"}}"
+        )),
+        5.0
+    );
+    assert_eq!(value("worthit_http_requests_in_flight"), 0.0);
+    for secret in ["payments", "search", &payments, &payments[..12], "/metrics"] {
+        assert!(!text.contains(secret), "{secret:?} in the metrics:\n{text}");
+    }
+    // Only /metrics is served there.
+    let response = client()
+        .get(format!("http://127.0.0.1:{metrics_port}/api/v1/health"))
+        .send()
+        .unwrap();
+    assert_eq!(response.status().as_u16(), 404);
+}
+
+#[test]
+fn serve_rate_limit_answers_429_per_token_with_retry_after() {
+    let server = Server::start(&["--rate-limit", "5"]);
+    let first = server.token("payments");
+    let second = server.token("payments");
+    let upload = payments_uploads().remove(0);
+    for _ in 0..5 {
+        send_ok(&server, &first, &upload, true);
+    }
+    let response = send(&server, &first, &upload, true);
+    // 5 a minute: a request comes back every 12 s.
+    let retry_after: u64 = response.headers()["retry-after"]
+        .to_str()
+        .unwrap()
+        .parse()
+        .unwrap();
+    assert!((1..=12).contains(&retry_after), "{retry_after}");
+    assert_eq!(error_code(response, 429), "rate_limited");
+    // Reports draw on the same bucket.
+    let response = get(&server, &first, &format!("/api/v1/report?{}", period()));
+    assert_eq!(error_code(response, 429), "rate_limited");
+    // Another token has its own bucket.
+    send_ok(&server, &second, &upload, true);
+    report(&server, &second, &period());
+    health_ok(&server);
+}
+
+#[test]
+fn serve_cuts_off_a_client_trickling_its_headers_and_keeps_serving() {
+    let server = Server::start(&["--header-timeout", "1"]);
+    let mut slow = TcpStream::connect(("127.0.0.1", server.port)).unwrap();
+    slow.set_read_timeout(Some(Duration::from_secs(10)))
+        .unwrap();
+    let started = Instant::now();
+    slow.write_all(b"GET /api/v1/hea").unwrap();
+    // Others are served while the slow client stalls.
+    health_ok(&server);
+    let mut answer = Vec::new();
+    // The server closes the connection: read_to_end returns (a timeout would be an error).
+    let closed = slow.read_to_end(&mut answer);
+    let elapsed = started.elapsed();
+    assert!(
+        closed.is_ok()
+            || matches!(closed, Err(ref e) if e.kind() == std::io::ErrorKind::ConnectionReset),
+        "{closed:?}"
+    );
+    assert!(
+        elapsed >= Duration::from_millis(900) && elapsed < Duration::from_secs(5),
+        "{elapsed:?}"
+    );
+    assert!(
+        !String::from_utf8_lossy(&answer).contains(" 200 "),
+        "{answer:?}"
+    );
+    health_ok(&server);
+}
