@@ -6,11 +6,11 @@
 //! one run means a noisy neighbour on this shared 2-core machine slows both variants alike;
 //! the headline is the difference of the two medians with a bootstrap 95% interval.
 //!
-//! A second, lower-noise figure comes from inside the shell: a loop that calls what the
-//! shell calls around each command (bash: DEBUG trap, PS0, PROMPT_COMMAND; zsh: preexec and
-//! precmd functions; fish: the preexec/postexec/prompt events) K times. Start-up is timed
-//! as spawn-to-first-prompt on a pty and as `<shell> -i -c exit`, with and without the
-//! hook line in the rc file.
+//! A second, lower-noise figure comes from inside the shell: a loop that does what the
+//! shell does around each command (bash: history, PS0, DEBUG trap, PROMPT_COMMAND; zsh:
+//! preexec and precmd functions; fish: the preexec/postexec/prompt events) K times.
+//! Start-up is timed as spawn-to-first-prompt on a pty and as `<shell> -i -c exit`, with
+//! and without the hook line in the rc file.
 //!
 //! The hooked shells must prove the hook ran: each measured command must add exactly one
 //! spool line (parsed with `worthit::spool`, no SQLite involved). If `worthit init` prints

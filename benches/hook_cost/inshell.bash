@@ -1,5 +1,5 @@
-# In-shell timing loop for the hook-cost benchmark: calls what bash runs around each
-# command (PS0, the DEBUG trap, PROMPT_COMMAND) K times, timed with EPOCHREALTIME.
+# In-shell timing loop for the hook-cost benchmark: does what bash does around each
+# command (history, PS0, the DEBUG trap, PROMPT_COMMAND) K times, timed with EPOCHREALTIME.
 # Sourced in both the hook-free and the hooked shell, so their difference is the hook.
 # Inside a function `trap -p DEBUG` shows nothing (the trap is not inherited), so the
 # caller saves it first: `trap -p DEBUG >"$HOME/.wtb_trap"; wtb_inshell K`.
@@ -21,8 +21,12 @@ wtb_inshell() {
     done
     local start=$EPOCHREALTIME
     for ((i = 0; i < k; i++)); do
-        # Bash's order: PS0 once the line is read, the DEBUG trap before each simple
-        # command, the command, then PROMPT_COMMAND (trap first for each of its commands).
+        # Bash's order: the line goes into history as it is read, PS0, the DEBUG trap
+        # before each simple command, the command, then PROMPT_COMMAND (trap first for
+        # each of its commands). `history -s` stands for the first step, so that a hook
+        # sees a saved line as it would at a prompt (the first one replaces this loop's
+        # own entry).
+        builtin history -s true
         [[ -z ${PS0-} ]] || : "${PS0@P}"
         eval "$dbg"
         true
