@@ -216,26 +216,13 @@ fn incremental(
     let mut ids = Ids::default();
     report.recomputed = recompute_stale(tx, clock, &mut ids, high_water)?;
 
-    let mut tallies: HashMap<RollupKey, Tally> = HashMap::new();
-    let mut newest = high_water;
-    scan_events(tx, classifier, &mut ids, high_water, false, |row| {
-        newest = newest.max(row.id);
-        let key = RollupKey {
-            day: clock.day_of(row.start_us),
-            action_id: row.action_id,
-            repo_id: row.repo_id,
-        };
-        tallies
-            .entry(key)
-            .or_default()
-            .add(row.duration_us, row.exit);
-        report.events_rolled_up += 1;
-    })
-    .map(|reclassified| report.reclassified = reclassified)?;
-    merge_into_rollups(tx, &tallies)?;
+    let scan = tally_events(tx, classifier, clock, &mut ids, high_water, false)?;
+    report.events_rolled_up = scan.events;
+    report.reclassified = scan.reclassified;
+    merge_into_rollups(tx, &scan.tallies)?;
     tx.execute(
         "UPDATE rollup_state SET high_water = ?1 WHERE id = 1",
-        [newest],
+        [scan.newest.max(high_water)],
     )?;
     Ok(report)
 }
@@ -251,21 +238,10 @@ fn rebuild(
         ..SyncReport::default()
     };
     let mut ids = Ids::default();
-    let mut tallies: HashMap<RollupKey, Tally> = HashMap::new();
-    let mut newest = 0;
-    report.reclassified = scan_events(tx, classifier, &mut ids, 0, true, |row| {
-        newest = newest.max(row.id);
-        let key = RollupKey {
-            day: clock.day_of(row.start_us),
-            action_id: row.action_id,
-            repo_id: row.repo_id,
-        };
-        tallies
-            .entry(key)
-            .or_default()
-            .add(row.duration_us, row.exit);
-        report.events_rolled_up += 1;
-    })?;
+    let scan = tally_events(tx, classifier, clock, &mut ids, 0, true)?;
+    report.events_rolled_up = scan.events;
+    report.reclassified = scan.reclassified;
+    let (tallies, newest) = (scan.tallies, scan.newest);
     tx.execute("DELETE FROM rollups", [])?;
     tx.execute("DELETE FROM rollup_stale", [])?;
     // Actions no event uses any more (the rules changed) would only clutter lists.
@@ -280,6 +256,47 @@ fn rebuild(
         params![fingerprint, newest],
     )?;
     Ok(report)
+}
+
+/// Events above a high-water mark, summed per rollup key.
+struct Scan {
+    tallies: HashMap<RollupKey, Tally>,
+    /// Highest event id seen (0 when none).
+    newest: i64,
+    events: u64,
+    reclassified: u64,
+}
+
+/// Sums every event above `after` into per-key tallies (see [`scan_events`]).
+fn tally_events(
+    tx: &Transaction<'_>,
+    classifier: &Classifier,
+    clock: &mut DayClock,
+    ids: &mut Ids,
+    after: i64,
+    reclassify_all: bool,
+) -> Result<Scan> {
+    let mut tallies: HashMap<RollupKey, Tally> = HashMap::new();
+    let (mut newest, mut events) = (0, 0);
+    let reclassified = scan_events(tx, classifier, ids, after, reclassify_all, |row| {
+        newest = newest.max(row.id);
+        events += 1;
+        let key = RollupKey {
+            day: clock.day_of(row.start_us),
+            action_id: row.action_id,
+            repo_id: row.repo_id,
+        };
+        tallies
+            .entry(key)
+            .or_default()
+            .add(row.duration_us, row.exit);
+    })?;
+    Ok(Scan {
+        tallies,
+        newest,
+        events,
+        reclassified,
+    })
 }
 
 /// One event as the rollups see it.
