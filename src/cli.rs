@@ -156,6 +156,10 @@ docs/classify.md.";
 pub struct ClassifyArgs {
     /// Command lines to classify; without any, one per line is read from stdin.
     pub commands: Vec<String>,
+    /// Classify as recorded by this source (the spool's shell field): `nvim`, `vscode`
+    /// and `watch` have their own grammar for editor actions (docs/editor-events.md).
+    #[arg(long, value_name = "SOURCE")]
+    pub source: Option<String>,
 }
 
 /// Which data to rank and how; shared by `report` and `tui`.

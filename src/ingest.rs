@@ -95,7 +95,7 @@ impl Pipeline {
             event.command = redacted;
         }
         let repo = event.cwd.as_deref().and_then(|cwd| self.repos.root_of(cwd));
-        let action = self.classifier.classify(&event.command);
+        let action = self.classifier.classify_event(&event.shell, &event.command);
         Some(Prepared {
             event,
             repo,

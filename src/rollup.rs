@@ -325,15 +325,21 @@ fn scan_events(
 ) -> Result<u64> {
     let mut changed: Vec<(i64, i64)> = Vec::new();
     {
+        // The source (shell or editor) decides which grammar reads the command.
         let sql = if reclassify_all {
-            "SELECT id, start_us, duration_us, exit, action_id, dir_id, command
-             FROM events WHERE id > ?1 ORDER BY id"
+            "SELECT e.id, e.start_us, e.duration_us, e.exit, e.action_id, e.dir_id, e.command,
+                    s.shell
+             FROM events e JOIN sessions s ON s.id = e.session_id
+             WHERE e.id > ?1 ORDER BY e.id"
         } else {
             "SELECT id, start_us, duration_us, exit, action_id, dir_id
              FROM events WHERE id > ?1 ORDER BY id"
         };
         let mut stmt = tx.prepare(sql)?;
-        let mut command_of = tx.prepare("SELECT command FROM events WHERE id = ?1")?;
+        let mut command_of = tx.prepare(
+            "SELECT e.command, s.shell FROM events e JOIN sessions s ON s.id = e.session_id
+             WHERE e.id = ?1",
+        )?;
         let mut rows = stmt.query([after])?;
         while let Some(row) = rows.next()? {
             let id: i64 = row.get(0)?;
@@ -342,10 +348,14 @@ fn scan_events(
                 Some(action_id) if !reclassify_all => action_id,
                 _ => {
                     let class = if reclassify_all {
-                        classifier.classify(row.get_ref(6)?.as_str().unwrap_or_default())
+                        classifier.classify_event(
+                            row.get_ref(7)?.as_str().unwrap_or_default(),
+                            row.get_ref(6)?.as_str().unwrap_or_default(),
+                        )
                     } else {
-                        let command: String = command_of.query_row([id], |r| r.get(0))?;
-                        classifier.classify(&command)
+                        let (command, source): (String, String) =
+                            command_of.query_row([id], |r| Ok((r.get(0)?, r.get(1)?)))?;
+                        classifier.classify_event(&source, &command)
                     };
                     let action_id = ids.action(tx, &class)?;
                     if stored_action != Some(action_id) {

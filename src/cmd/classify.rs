@@ -46,11 +46,16 @@ impl Run for ClassifyArgs {
                 let line = buf.strip_suffix(b"\n").unwrap_or(&buf);
                 let line = line.strip_suffix(b"\r").unwrap_or(line);
                 // A history can hold any bytes; invalid UTF-8 is shown, not fatal.
-                write_line(&mut out, &classifier, &String::from_utf8_lossy(line))?;
+                write_line(
+                    &mut out,
+                    &classifier,
+                    self.source.as_deref(),
+                    &String::from_utf8_lossy(line),
+                )?;
             }
         } else {
             for command in &self.commands {
-                write_line(&mut out, &classifier, command)?;
+                write_line(&mut out, &classifier, self.source.as_deref(), command)?;
             }
         }
         out.flush()?;
@@ -60,8 +65,16 @@ impl Run for ClassifyArgs {
 
 /// Classifies one command and writes its JSON line; a closed stdout surfaces as the io
 /// error that `main` turns into a quiet exit.
-fn write_line(out: &mut impl Write, classifier: &Classifier, command: &str) -> Result<()> {
-    let verdict = classifier.classify(command);
+fn write_line(
+    out: &mut impl Write,
+    classifier: &Classifier,
+    source: Option<&str>,
+    command: &str,
+) -> Result<()> {
+    let verdict = match source {
+        Some(source) => classifier.classify_event(source, command),
+        None => classifier.classify(command),
+    };
     let line = Line {
         command,
         action: &verdict.action,

@@ -27,7 +27,16 @@ pub const FIRST_UPLOAD_DAYS: i32 = 30;
 /// line consisting of just that key with that very key, so it is a known tool's
 /// subcommand rather than a user-rule name, a script name or anything typed; else
 /// `other:<category>`.
+///
+/// Editor and edit→feedback keys have their own allow-list
+/// ([`crate::classify::editor::wire_key`]).
 pub fn wire_action(key: &str, category: Category, builtin: &Classifier) -> String {
+    if let Some(wire) = crate::classify::editor::wire_key(key, |inner, category| {
+        wire_action(inner, category, builtin)
+    }) && is_wire_action(&wire)
+    {
+        return wire;
+    }
     let verdict = builtin.classify(key);
     if verdict.known && verdict.action == key && is_wire_action(key) {
         key.to_string()

@@ -3,6 +3,7 @@
 mod classify;
 mod cli;
 mod dashboard;
+mod editor_events;
 mod hooks;
 mod import;
 mod ingest;
