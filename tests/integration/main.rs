@@ -13,4 +13,5 @@ mod serve;
 mod shell_hooks;
 mod tui;
 mod upload;
+mod vscode;
 mod util;
