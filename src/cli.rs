@@ -18,10 +18,11 @@ pub struct Cli {
 
 #[derive(Debug, Subcommand)]
 pub enum Command {
-    /// Print the shell hook to load in your shell's rc file.
+    /// Print the shell hook to load in your shell's rc file, or install the Neovim plugin
+    /// and print the Lua that loads it.
     ///
     /// bash: eval "$(worthit init bash)"   zsh: eval "$(worthit init zsh)"
-    /// fish: worthit init fish | source
+    /// fish: worthit init fish | source    nvim: worthit init nvim >> ~/.config/nvim/init.lua
     Init(InitArgs),
     /// Move recorded commands from the spool into the database (runs automatically
     /// before any command that reads data).
@@ -48,6 +49,63 @@ pub enum Command {
     /// Run the team server that receives uploads and answers with k-anonymous reports,
     /// or manage its API tokens (`worthit serve token create --team NAME`).
     Serve(ServeArgs),
+    /// Ingest the spool as it changes, time edit → feedback (a file save in a repository
+    /// to its next build, test or lint) and sample machine load for `worthit report`.
+    Watch(WatchArgs),
+    /// Ask your team's champions to make a slow loop faster: sends that action's
+    /// aggregate (as an upload would) and your note, after showing you every byte.
+    Nominate(NominateArgs),
+    /// A short weekly summary: top three time sinks, change since last week, fixes that
+    /// landed for actions you use; `worthit digest enable` writes it weekly for your shell.
+    Digest(DigestArgs),
+}
+
+/// Shown after `worthit nominate --help`.
+const NOMINATE_AFTER_HELP: &str = "Needs uploading on (`worthit upload enable`). What is \
+sent: the last 28 days of this action's aggregates exactly as an upload would send them \
+(counts and duration histograms; an action worthit does not know by name is sent only as \
+other:<category>), a nominator id that is an HMAC of your local secret and the action, and \
+your note (at most 280 characters, one line). The whole request is printed before anything \
+is sent; on a terminal you confirm with y, otherwise pass --yes. Exit status 2: uploading \
+is off, the note or the action is not usable, or no confirmation. Format: docs/nominate.md.";
+
+#[derive(Debug, clap::Args)]
+#[command(after_help = NOMINATE_AFTER_HELP)]
+pub struct NominateArgs {
+    /// The action key as `worthit report` shows it, or a part of it that names one
+    /// action (matched like `report --action`).
+    pub action: String,
+    /// Why it should be faster, in your words (at most 280 characters, one line).
+    #[arg(long, value_name = "TEXT")]
+    pub note: Option<String>,
+    /// Print the request and send nothing.
+    #[arg(long, conflicts_with = "yes")]
+    pub dry_run: bool,
+    /// Send without asking (needed when stdin is not a terminal).
+    #[arg(long)]
+    pub yes: bool,
+}
+
+/// Shown after `worthit digest --help`.
+const DIGEST_AFTER_HELP: &str = "With `enable`, commands that read data write the digest \
+once per ISO week to $WORTHIT_HOME/digest.txt (plain text, at most 20 lines) for your \
+shell to print at start-up; the file's contract is in docs/digest.md.";
+
+#[derive(Debug, clap::Args)]
+#[command(after_help = DIGEST_AFTER_HELP)]
+pub struct DigestArgs {
+    #[command(subcommand)]
+    pub command: Option<DigestCommand>,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum DigestCommand {
+    /// Write the digest once a week for the shell to print (off by default).
+    Enable,
+    /// Stop writing it (and remove one not yet printed).
+    Disable,
+    /// Whether it is on, where it goes, and the last week it was written.
+    Status,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -67,10 +125,33 @@ impl Shell {
     }
 }
 
+/// What `worthit init` sets up: a shell's hook, or the Neovim plugin.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum InitTarget {
+    Bash,
+    Zsh,
+    Fish,
+    /// Installs the plugin into $WORTHIT_HOME/nvim and prints the Lua for init.lua
+    /// (docs/editor-hooks.md).
+    Nvim,
+}
+
+impl InitTarget {
+    /// The shell whose hook to print; `None` for an editor.
+    pub fn shell(self) -> Option<Shell> {
+        match self {
+            InitTarget::Bash => Some(Shell::Bash),
+            InitTarget::Zsh => Some(Shell::Zsh),
+            InitTarget::Fish => Some(Shell::Fish),
+            InitTarget::Nvim => None,
+        }
+    }
+}
+
 #[derive(Debug, clap::Args)]
 pub struct InitArgs {
-    /// The shell to print the hook for.
-    pub shell: Shell,
+    /// The shell to print the hook for, or `nvim` for the Neovim plugin.
+    pub target: InitTarget,
 }
 
 #[derive(Debug, clap::Args)]
@@ -230,9 +311,11 @@ pub struct TuiArgs {
 pub struct CompareArgs {
     /// The action key as `worthit report` shows it, e.g. "cargo test".
     pub action: String,
-    /// The fix landed on this date: the "before" window ends the day before it.
+    /// The fix landed on this date: the "before" window ends the day before it
+    /// [default: the fix date your team's server reported for this action, as cached by
+    /// uploads].
     #[arg(long, value_name = "DATE")]
-    pub before: String,
+    pub before: Option<String>,
     /// The "after" window starts on this date [default: the --before date].
     #[arg(long, value_name = "DATE")]
     pub after: Option<String>,
@@ -430,4 +513,30 @@ pub struct TokenRevokeArgs {
     /// `wit_` and at least 4 more characters of the token.
     #[arg(value_name = "PREFIX")]
     pub prefix: String,
+}
+
+#[derive(Debug, clap::Args)]
+#[command(group = clap::ArgGroup::new("mode").args(["daemon", "stop", "status"]))]
+pub struct WatchArgs {
+    /// Run in the background: log to $WORTHIT_HOME/watch.log, pid in
+    /// $WORTHIT_HOME/watch.pid (only one watch runs at a time).
+    #[arg(long)]
+    pub daemon: bool,
+    /// Stop the running watch.
+    #[arg(long)]
+    pub stop: bool,
+    /// Say whether a watch runs: exit status 0 if it does, 3 if not.
+    #[arg(long)]
+    pub status: bool,
+    /// Also watch this git repository (repeatable); by default watch watches the
+    /// repositories commands ran in during the last `--days`.
+    #[arg(long, value_name = "PATH", conflicts_with_all = ["stop", "status"])]
+    pub repo: Vec<PathBuf>,
+    /// Watch the repositories commands ran in during the last N days.
+    #[arg(long, value_name = "N", default_value_t = 30, conflicts_with_all = ["stop", "status"])]
+    pub days: u32,
+    /// Milliseconds between two machine-load samples.
+    #[arg(long, hide = true, value_name = "MS", default_value_t = 2000,
+          value_parser = clap::value_parser!(u64).range(50..))]
+    pub sample_interval_ms: u64,
 }

@@ -2,16 +2,39 @@
 //! Mann–Whitney U test saying whether the durations really changed.
 //!
 //! Pure: callers pass the durations of each window (from raw events, so medians and p90s
-//! here are exact) and how many active and calendar days each window had.
+//! here are exact) and how many active and calendar days each window had. The same
+//! windows and sentences serve `worthit compare`, the TUI's "fix landed" line and the
+//! weekly digest, so a fix reads the same everywhere.
 
 use serde::Serialize;
 
+use crate::rank::Period;
 use crate::stats::{self, Direction, MannWhitney};
 use crate::units;
 
 /// Below this p-value a change is called real. 1 % rather than the usual 5 %: people
 /// look at many actions, and a false "your fix worked" costs trust.
 pub const SIGNIFICANCE: f64 = 0.01;
+
+/// Days in each window unless the user says otherwise (`worthit compare --window`).
+pub const DEFAULT_WINDOW_DAYS: u32 = 28;
+
+/// The windows around a fix that landed on `fix_day`: the `window` days before it, and
+/// `window` days from `after_start` on, stopping at `today`. The after window is empty
+/// (last day before first) when `after_start` is after `today`.
+pub fn fix_windows(fix_day: i32, after_start: i32, window: u32, today: i32) -> (Period, Period) {
+    let window = window.max(1) as i32;
+    (
+        Period {
+            first_day: fix_day - window,
+            last_day: fix_day - 1,
+        },
+        Period {
+            first_day: after_start,
+            last_day: (after_start + window - 1).min(today),
+        },
+    )
+}
 
 /// One window's runs.
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -158,6 +181,40 @@ impl Comparison {
     }
 }
 
+impl Comparison {
+    /// What a fix did on this machine, to follow "fix landed DATE: ": "you save 20 min per
+    /// week (p < 0.001)", or an honest "no clear change on your machine yet (p = 0.41)".
+    pub fn payoff_text(&self) -> String {
+        let medians = match (self.before.median_s, self.after.median_s) {
+            (Some(b), Some(a)) => format!("median {} → {}", units::duration(b), units::duration(a)),
+            _ => "no timed runs on one side".to_string(),
+        };
+        match &self.verdict {
+            Verdict::NotEnoughData { .. } => format!(
+                "not enough of your runs to tell yet ({} before, {} since)",
+                self.before.runs, self.after.runs
+            ),
+            Verdict::Faster { p_value } if self.per_week_change_s <= 0.0 => format!(
+                "you save {} per week ({})",
+                units::duration(-self.per_week_change_s),
+                p_text(*p_value)
+            ),
+            Verdict::Faster { p_value } => format!(
+                "runs got faster ({medians}, {}), but you run it more: {} more per week",
+                p_text(*p_value),
+                units::duration(self.per_week_change_s)
+            ),
+            Verdict::Slower { p_value } => format!(
+                "runs got slower on your machine ({medians}, {})",
+                p_text(*p_value)
+            ),
+            Verdict::NoClearChange { p_value } => {
+                format!("no clear change on your machine yet ({})", p_text(*p_value))
+            }
+        }
+    }
+}
+
 /// "p < 0.001" or "p = 0.03".
 pub fn p_text(p: f64) -> String {
     if p < 0.001 {
@@ -222,6 +279,62 @@ mod tests {
         assert!(
             matches!(c.verdict, Verdict::NoClearChange { p_value } if p_value > 0.5),
             "{c:?}"
+        );
+    }
+
+    #[test]
+    fn fix_windows_stop_at_today() {
+        let (before, after) = fix_windows(100, 100, 28, 110);
+        assert_eq!((before.first_day, before.last_day), (72, 99));
+        assert_eq!((after.first_day, after.last_day), (100, 110));
+        let (_, after) = fix_windows(100, 105, 7, 200);
+        assert_eq!((after.first_day, after.last_day), (105, 111));
+    }
+
+    #[test]
+    fn payoff_sentences() {
+        let before = spread(40_000, 60);
+        let after = spread(20_000, 60);
+        let faster = compare(
+            Side::new(&before, 10, 14),
+            Side::new(&after, 10, 14),
+            &before,
+            &after,
+        );
+        let text = faster.payoff_text();
+        assert!(text.starts_with("you save "), "{text}");
+        assert!(text.ends_with(" per week (p < 0.001)"), "{text}");
+        // Faster runs, but so many more of them that the week costs more.
+        let many: Vec<u64> = after.iter().cycle().take(240).copied().collect();
+        let busier = compare(
+            Side::new(&before, 10, 14),
+            Side::new(&many, 10, 14),
+            &before,
+            &many,
+        );
+        assert!(
+            busier.payoff_text().contains("but you run it more"),
+            "{}",
+            busier.payoff_text()
+        );
+        let same: Vec<u64> = before.iter().rev().copied().collect();
+        let unchanged = compare(
+            Side::new(&before, 5, 7),
+            Side::new(&same, 5, 7),
+            &before,
+            &same,
+        );
+        assert!(
+            unchanged
+                .payoff_text()
+                .starts_with("no clear change on your machine yet (p = "),
+            "{}",
+            unchanged.payoff_text()
+        );
+        let few = compare(Side::new(&[1], 1, 7), Side::new(&[], 0, 7), &[1], &[]);
+        assert_eq!(
+            few.payoff_text(),
+            "not enough of your runs to tell yet (1 before, 0 since)"
         );
     }
 

@@ -14,6 +14,7 @@
 //! - [`config`]: `WORTHIT_HOME`, the TOML config and its warnings.
 //! - [`classify`]: command line → action key and category (pure; built-in and user rules).
 //! - [`dataset`]: what reports and the TUI load: a period's rollups and detail queries.
+//! - [`digest`]: the weekly digest (top sinks, change, fixes that landed), and its file.
 //! - [`rank`]: per-action figures (runs/day, median, p90, time/week, XKCD budgets), ranked.
 //! - [`rollup`]: per-day rollups (runs, failures, duration histogram) kept in step with events.
 //! - [`histogram`]: the mergeable base-2 exponential duration histogram (scale 3) of rollups
@@ -25,6 +26,7 @@
 //! - [`tui`]: the interactive ranking (state → update → view, ratatui).
 //! - [`units`]: durations, spans and rates formatted for people.
 //! - [`upload`]: the opt-in uploader and its wire format (shared with the team server).
+//! - [`watch`]: `worthit watch`: live ingest, edit → feedback timing, machine-load samples.
 //! - [`worth`]: XKCD 1205 "is it worth the time" maths (pure; for the ranking).
 
 #![cfg_attr(not(test), deny(clippy::unwrap_used))]
@@ -35,6 +37,7 @@ pub mod cmd;
 pub mod compare;
 pub mod config;
 pub mod dataset;
+pub mod digest;
 pub mod event;
 pub mod explain;
 pub mod histogram;
@@ -53,4 +56,5 @@ pub mod store;
 pub mod tui;
 pub mod units;
 pub mod upload;
+pub mod watch;
 pub mod worth;

@@ -1,4 +1,6 @@
-//! `worthit compare ACTION --before DATE [--after DATE]`: did a fix pay off?
+//! `worthit compare ACTION [--before DATE] [--after DATE]`: did a fix pay off? Without
+//! `--before`, the fix date the team server reported for the action (cached by uploads in
+//! `fixes.json`) is used, and the output says so.
 
 use std::collections::BTreeSet;
 use std::io::Write;
@@ -23,6 +25,9 @@ struct JsonComparison<'a> {
     action: &'a str,
     before_period: [String; 2],
     after_period: [String; 2],
+    /// The fix date, when it came from the team server rather than `--before`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    fix_date_from_server: Option<String>,
     #[serde(flatten)]
     comparison: &'a Comparison,
 }
@@ -35,7 +40,18 @@ impl Run for CompareArgs {
         crate::ingest::before_read(&paths, &config);
         let store = Store::open(&paths.database())?;
         let today = scope::today();
-        let (before, after) = self.windows(today)?;
+        // `from_server`: the clause to print when the date came from the team server.
+        let (fix_day, from_server) = match &self.before {
+            Some(before) => (
+                scope::parse_when(before, today).context("bad --before")?,
+                None,
+            ),
+            None => {
+                let (day, saving) = server_fix(&store, &paths, &self.action, today)?;
+                (day, Some(saving))
+            }
+        };
+        let (before, after) = self.windows(fix_day, today)?;
         let repo = match &self.repo {
             Some(repo) => Some(scope::resolve_repo(&store, repo)?),
             None => None,
@@ -86,11 +102,21 @@ impl Run for CompareArgs {
                     action: &self.action,
                     before_period: dates(before),
                     after_period: dates(after),
+                    fix_date_from_server: from_server
+                        .as_ref()
+                        .map(|_| scope::date_of(fix_day).to_string()),
                     comparison: &comparison,
                 },
             )?;
             writeln!(out)?;
         } else {
+            if let Some(saving) = &from_server {
+                writeln!(
+                    out,
+                    "Fix date {} from your team's server{saving}; --before DATE compares around another.",
+                    scope::date_of(fix_day)
+                )?;
+            }
             let [b0, b1] = dates(before);
             let [a0, a1] = dates(after);
             writeln!(
@@ -106,10 +132,40 @@ impl Run for CompareArgs {
     }
 }
 
+/// The latest fix the team server reported for the local action `key` (from the cache),
+/// as a day and a clause about its org-wide saving; an error saying to pass `--before`
+/// when there is none.
+fn server_fix(store: &Store, paths: &Paths, key: &str, today: i32) -> Result<(i32, String)> {
+    let fixes = crate::upload::fixes::load(paths);
+    let builtin = crate::classify::Classifier::builtin();
+    let categories: Vec<String> = store
+        .connection()
+        .prepare("SELECT DISTINCT category FROM actions WHERE action = ?1")?
+        .query_map([key], |row| row.get(0))?
+        .collect::<rusqlite::Result<_>>()
+        .with_context(|| format!("could not read the categories of action `{key}`"))?;
+    let found = categories
+        .iter()
+        .filter_map(|c| c.parse::<crate::classify::Category>().ok())
+        .filter_map(|category| {
+            crate::upload::fixes::fix_for(&fixes, key, category, &builtin, today)
+        })
+        .max_by_key(|fix| fix.day());
+    match found.and_then(|fix| Some((fix.day()?, fix))) {
+        Some((day, fix)) => Ok((
+            day,
+            fix.org_saving()
+                .map_or(String::new(), |saving| format!(" ({saving})")),
+        )),
+        None => bail!(
+            "give the day the fix landed with --before DATE (your team's server has reported no fix for `{key}`)"
+        ),
+    }
+}
+
 impl CompareArgs {
-    /// The before and after windows.
-    fn windows(&self, today: i32) -> Result<(Period, Period)> {
-        let fix = scope::parse_when(&self.before, today).context("bad --before")?;
+    /// The before and after windows around the fix day.
+    fn windows(&self, fix: i32, today: i32) -> Result<(Period, Period)> {
         let after_start = match &self.after {
             Some(after) => scope::parse_when(after, today).context("bad --after")?,
             None => fix,
@@ -125,17 +181,7 @@ impl CompareArgs {
                 scope::date_of(after_start)
             );
         }
-        let window = self.window as i32;
-        Ok((
-            Period {
-                first_day: fix - window,
-                last_day: fix - 1,
-            },
-            Period {
-                first_day: after_start,
-                last_day: (after_start + window - 1).min(today),
-            },
-        ))
+        Ok(compare::fix_windows(fix, after_start, self.window, today))
     }
 }
 

@@ -1,9 +1,12 @@
-//! `worthit init <shell>`: print the hook for the user's rc file.
+//! `worthit init <shell|nvim>`: print the hook for the user's rc file, or install the Neovim
+//! plugin and print the Lua that loads it.
+
+mod nvim;
 
 use std::io::Write;
 use std::process::ExitCode;
 
-use anyhow::Result;
+use anyhow::{Context, Result};
 
 use super::Run;
 use crate::cli::InitArgs;
@@ -14,8 +17,17 @@ impl Run for InitArgs {
         let paths = Paths::from_env()?;
         // The hook cannot create directories without forking, so do it now.
         paths.ensure()?;
-        let script = crate::hooks::render(self.shell, &paths.spool_dir());
-        std::io::stdout().lock().write_all(script.as_bytes())?;
+        let script = match self.target.shell() {
+            Some(shell) => crate::hooks::render(shell, &paths.spool_dir()).into_bytes(),
+            None => {
+                let dir = nvim::plugin_dir(&paths);
+                nvim::install(&dir).with_context(|| {
+                    format!("could not install the Neovim plugin into {}", dir.display())
+                })?;
+                nvim::loader(&dir, &paths.spool_dir())
+            }
+        };
+        std::io::stdout().lock().write_all(&script)?;
         Ok(ExitCode::SUCCESS)
     }
 }

@@ -2,16 +2,19 @@
 
 mod classify;
 mod compare;
+mod digest;
 mod doctor;
 mod import;
 mod ingest;
 mod init;
 mod log;
+mod nominate;
 mod report;
 mod scope;
 mod serve;
 mod tui;
 mod upload;
+mod watch;
 
 use std::process::ExitCode;
 
@@ -41,6 +44,9 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
         Command::Tui(args) => args.run(),
         Command::Upload(args) => args.run(),
         Command::Serve(args) => args.run(),
+        Command::Watch(args) => args.run(),
+        Command::Nominate(args) => args.run(),
+        Command::Digest(args) => args.run(),
     }
 }
 

@@ -2,6 +2,7 @@
 //!
 //! The JSON array and the CSV columns are a stable contract documented in docs/report.md.
 
+use std::collections::HashMap;
 use std::io::{IsTerminal, Write};
 use std::process::ExitCode;
 
@@ -18,6 +19,7 @@ use crate::explain::{budget_text, headline};
 use crate::rank::{self, ActionStats, Budgets, Ranking, TimeView};
 use crate::store::Store;
 use crate::units;
+use crate::watch::load::{self, LoadSplit};
 
 /// Rows a terminal table shows unless `--top` says otherwise.
 const TABLE_TOP: usize = 15;
@@ -29,14 +31,15 @@ impl Run for ReportArgs {
         config.print_warnings();
         crate::ingest::before_read(&paths, &config);
         let store = Store::open(&paths.database())?;
-        let ranking = self.ranking(&store, &config)?;
+        let (ranking, repo) = self.ranking(&store, &config)?;
+        let loads = load::saturation_by_action(&store, ranking.period, repo.as_deref())?;
         let stdout = std::io::stdout();
         let mut out = std::io::BufWriter::new(stdout.lock());
         if self.json {
             let rows: Vec<JsonRow<'_>> = ranking
                 .actions
                 .iter()
-                .map(|a| JsonRow::new(a, &ranking))
+                .map(|a| JsonRow::new(a, &ranking, loads.get(&a.action_id)))
                 .collect();
             serde_json::to_writer_pretty(&mut out, &rows)?;
             writeln!(out)?;
@@ -45,7 +48,7 @@ impl Run for ReportArgs {
         } else {
             let style = Style::for_stdout();
             let width = terminal_width();
-            write_table(&mut out, &ranking, style, width)?;
+            write_table(&mut out, &ranking, &loads, style, width)?;
         }
         out.flush()?;
         Ok(ExitCode::SUCCESS)
@@ -53,7 +56,8 @@ impl Run for ReportArgs {
 }
 
 impl ReportArgs {
-    fn ranking(&self, store: &Store, config: &Config) -> Result<Ranking> {
+    /// The ranking, and the repository it is limited to.
+    fn ranking(&self, store: &Store, config: &Config) -> Result<(Ranking, Option<String>)> {
         let today = scope::today();
         let period = scope::period(&self.scope, today)?;
         let repo = match &self.scope.repo {
@@ -73,7 +77,7 @@ impl ReportArgs {
             store,
             &Scope {
                 period: Some(period),
-                repo,
+                repo: repo.clone(),
             },
         )?;
         let mut ranking = rank::rank_totals(&actions, totals, period, &options);
@@ -84,7 +88,7 @@ impl ReportArgs {
             None => TABLE_TOP,
         };
         ranking.actions.truncate(top);
-        Ok(ranking)
+        Ok((ranking, repo))
     }
 }
 
@@ -110,10 +114,13 @@ pub struct JsonRow<'a> {
     pub team_worth_5y_s: Option<Budgets>,
     /// "calendar" or "working".
     pub view: &'static str,
+    /// How load split the runs `worthit watch` sampled; absent when it sampled none.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub load: Option<&'a LoadSplit>,
 }
 
 impl<'a> JsonRow<'a> {
-    pub fn new(a: &'a ActionStats, ranking: &Ranking) -> JsonRow<'a> {
+    pub fn new(a: &'a ActionStats, ranking: &Ranking, load: Option<&'a LoadSplit>) -> JsonRow<'a> {
         JsonRow {
             action: &a.action,
             category: a.category,
@@ -136,6 +143,7 @@ impl<'a> JsonRow<'a> {
                 TimeView::Calendar => "calendar",
                 TimeView::Working(_) => "working",
             },
+            load,
         }
     }
 }
@@ -154,7 +162,8 @@ fn write_csv(out: &mut impl Write, ranking: &Ranking) -> Result<()> {
         .join(",")
     };
     for a in &ranking.actions {
-        let row = JsonRow::new(a, ranking);
+        // The CSV columns are fixed; load data is in the JSON only.
+        let row = JsonRow::new(a, ranking, None);
         writeln!(
             out,
             "{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{}",
@@ -243,10 +252,13 @@ fn terminal_width() -> usize {
     80
 }
 
-/// The table: a headline sentence about the biggest sink, then one row per action.
+/// The table: a headline sentence about the biggest sink, then one row per action, then
+/// a footnote per shown action that often ran on a saturated machine (from `loads`, by
+/// action id).
 pub fn write_table(
     out: &mut impl Write,
     ranking: &Ranking,
+    loads: &HashMap<i64, LoadSplit>,
     style: Style,
     width: usize,
 ) -> Result<()> {
@@ -316,6 +328,19 @@ pub fn write_table(
         )?;
     }
     writeln!(out)?;
+    let footnotes: Vec<String> = ranking
+        .actions
+        .iter()
+        .filter_map(|a| loads.get(&a.action_id)?.sentence(&a.action))
+        .collect();
+    for footnote in &footnotes {
+        for line in wrap(footnote, width) {
+            writeln!(out, "{line}")?;
+        }
+    }
+    if !footnotes.is_empty() {
+        writeln!(out)?;
+    }
     let mut legend = format!(
         "runs/d: runs per active day. worth ½: what halving the median is worth over 5 years, in {}.",
         ranking.view.describe()

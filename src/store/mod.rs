@@ -18,6 +18,7 @@ use crate::event::{Event, Source};
 const MIGRATIONS: &[&str] = &[
     include_str!("migrations/0001_init.sql"),
     include_str!("migrations/0002_rollups.sql"),
+    include_str!("migrations/0003_load.sql"),
 ];
 
 /// How long a writer waits for another (ingest, import) before giving up. Long enough

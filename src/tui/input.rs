@@ -33,6 +33,12 @@ fn key_action(mode: Mode, key: &KeyEvent) -> Option<Action> {
         return Some(Action::Quit);
     }
     match mode {
+        Mode::Notice => Some(Action::ModalCancel),
+        Mode::Note => note_key(key, ctrl),
+        Mode::Preview => match key.code {
+            KeyCode::Char('y' | 'Y') => Some(Action::ConfirmSend),
+            _ => scroll_key(key, ctrl).or(Some(Action::ModalCancel)),
+        },
         Mode::Search => search_key(key, ctrl),
         Mode::Empty => match key.code {
             KeyCode::Char('q') | KeyCode::Esc => Some(Action::Quit),
@@ -55,6 +61,7 @@ fn key_action(mode: Mode, key: &KeyEvent) -> Option<Action> {
             KeyCode::Char(']') => Some(Action::Split(1)),
             KeyCode::Char('{') => Some(Action::Split(-7)),
             KeyCode::Char('}') => Some(Action::Split(7)),
+            KeyCode::Char('n') => Some(Action::Nominate),
             _ => scroll_key(key, ctrl).or_else(|| common_key(key)),
         },
         Mode::Help => match key.code {
@@ -71,6 +78,7 @@ fn list_key(key: &KeyEvent, ctrl: bool) -> Option<Action> {
         KeyCode::Enter | KeyCode::Right | KeyCode::Char('l') => Some(Action::Open),
         KeyCode::Char('x') | KeyCode::Tab => Some(Action::Grid),
         KeyCode::Char('/') => Some(Action::SearchStart),
+        KeyCode::Char('n') => Some(Action::Nominate),
         _ => filter_key(key)
             .or_else(|| scroll_key(key, ctrl))
             .or_else(|| common_key(key)),
@@ -91,6 +99,22 @@ fn search_key(key: &KeyEvent, ctrl: bool) -> Option<Action> {
             if !ctrl && !key.modifiers.contains(KeyModifiers::ALT) && !c.is_control() =>
         {
             Some(Action::SearchInput(c))
+        }
+        _ => None,
+    }
+}
+
+/// Typing a nomination's note: printable characters are text; nothing else is a command
+/// but Enter, Backspace and Esc.
+fn note_key(key: &KeyEvent, ctrl: bool) -> Option<Action> {
+    match key.code {
+        KeyCode::Esc => Some(Action::ModalCancel),
+        KeyCode::Enter => Some(Action::NoteSubmit),
+        KeyCode::Backspace => Some(Action::NoteBackspace),
+        KeyCode::Char(c)
+            if !ctrl && !key.modifiers.contains(KeyModifiers::ALT) && !c.is_control() =>
+        {
+            Some(Action::NoteInput(c))
         }
         _ => None,
     }
@@ -136,8 +160,8 @@ fn common_key(key: &KeyEvent) -> Option<Action> {
 fn mouse_action(mode: Mode, mouse: &MouseEvent) -> Option<Action> {
     let lines = match mode {
         Mode::List | Mode::Search => 1,
-        Mode::Detail | Mode::Help => WHEEL_LINES,
-        Mode::Grid | Mode::Empty => return None,
+        Mode::Detail | Mode::Help | Mode::Preview => WHEEL_LINES,
+        Mode::Grid | Mode::Empty | Mode::Notice | Mode::Note => return None,
     };
     match mouse.kind {
         MouseEventKind::ScrollUp => Some(Action::Scroll(-lines)),
@@ -202,6 +226,9 @@ mod tests {
             Mode::Detail,
             Mode::Grid,
             Mode::Help,
+            Mode::Notice,
+            Mode::Note,
+            Mode::Preview,
         ] {
             assert_eq!(action(mode, &ctrl('c')), Some(Action::Quit), "{mode:?}");
         }
@@ -263,6 +290,76 @@ mod tests {
             Some(Action::SearchBackspace)
         );
         assert_eq!(action(Mode::Search, &ctrl('u')), Some(Action::SearchClear));
+    }
+
+    #[test]
+    fn nominate_keys() {
+        for mode in [Mode::List, Mode::Detail] {
+            assert_eq!(
+                action(mode, &key(KeyCode::Char('n'))),
+                Some(Action::Nominate),
+                "{mode:?}"
+            );
+        }
+        // In a search, n is a letter of the query.
+        assert_eq!(
+            action(Mode::Search, &key(KeyCode::Char('n'))),
+            Some(Action::SearchInput('n'))
+        );
+        // The note takes every printable key as text, even those that are commands
+        // elsewhere, and nothing that is not one.
+        for c in ['q', 'y', 'n', '?', '/', ' ', 'é', '日'] {
+            assert_eq!(
+                action(Mode::Note, &key(KeyCode::Char(c))),
+                Some(Action::NoteInput(c)),
+                "{c}"
+            );
+        }
+        assert_eq!(
+            action(Mode::Note, &key(KeyCode::Enter)),
+            Some(Action::NoteSubmit)
+        );
+        assert_eq!(
+            action(Mode::Note, &key(KeyCode::Backspace)),
+            Some(Action::NoteBackspace)
+        );
+        assert_eq!(
+            action(Mode::Note, &key(KeyCode::Esc)),
+            Some(Action::ModalCancel)
+        );
+        assert_eq!(action(Mode::Note, &key(KeyCode::Tab)), None);
+        assert_eq!(action(Mode::Note, &ctrl('u')), None);
+        // The preview: y sends, scrolling scrolls, anything else cancels.
+        assert_eq!(
+            action(Mode::Preview, &key(KeyCode::Char('y'))),
+            Some(Action::ConfirmSend)
+        );
+        assert_eq!(
+            action(Mode::Preview, &key(KeyCode::PageDown)),
+            Some(Action::PageDown)
+        );
+        assert_eq!(
+            action(Mode::Preview, &key(KeyCode::Down)),
+            Some(Action::Down)
+        );
+        for other in [
+            KeyCode::Char('n'),
+            KeyCode::Char('q'),
+            KeyCode::Enter,
+            KeyCode::Esc,
+            KeyCode::Char('?'),
+        ] {
+            assert_eq!(
+                action(Mode::Preview, &key(other)),
+                Some(Action::ModalCancel),
+                "{other:?}"
+            );
+        }
+        // The notice closes on any key.
+        assert_eq!(
+            action(Mode::Notice, &key(KeyCode::Char('y'))),
+            Some(Action::ModalCancel)
+        );
     }
 
     #[test]

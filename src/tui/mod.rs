@@ -58,14 +58,38 @@ pub fn run(mut app: App, exit_after_first_paint: bool) -> Result<()> {
         if exit_after_first_paint || app.quit {
             break;
         }
-        // Blocks until the user does something: no redraws while nothing changes.
+        // Blocks until the user does something: no redraws while nothing changes, except
+        // while a nomination is being sent, whose answer the status line shows.
+        if app.is_waiting()
+            && !event::poll(ANSWER_POLL).context("could not read from the terminal")?
+        {
+            app.update(Action::Tick);
+            continue;
+        }
         let event = event::read().context("could not read from the terminal")?;
         if let Some(action) = input::action(app.mode(), &event) {
             app.update(action);
         }
+        if app.is_waiting() {
+            app.update(Action::Tick);
+        }
     }
-    terminal.leave()
+    let left = terminal.leave();
+    // Quitting right after `y` must not drop the nomination: wait for its answer.
+    if let Some(answer) = app.finish_pending(NOMINATION_WAIT) {
+        match answer {
+            Ok(news) => eprintln!("worthit: {news}"),
+            Err(problem) => eprintln!("worthit: {problem}"),
+        }
+    }
+    left
 }
+
+/// How often the loop looks for a background answer while one is awaited.
+const ANSWER_POLL: std::time::Duration = std::time::Duration::from_millis(100);
+
+/// How long quitting waits for a nomination still being sent: its whole request time.
+const NOMINATION_WAIT: std::time::Duration = crate::upload::send::REQUEST_TIMEOUT;
 
 /// Fails with a pointer to `worthit report` unless stdout is a terminal. (Keys are read
 /// from stdin, or from /dev/tty when stdin is redirected.)

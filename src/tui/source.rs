@@ -1,16 +1,23 @@
 //! Where the TUI's data comes from: the rollups once (and again only when a longer period
 //! needs older days), and the few detail queries that need raw events (slowest runs, the
-//! durations of a before/after comparison) when a detail screen opens.
+//! durations of a before/after comparison) when a detail screen opens; the cached fixes
+//! of the team server; and nominations (built here, sent on a background thread).
 //!
 //! A trait so the state can be driven in tests with fixed data and a fixed clock, and so
-//! [`super::state::App`] never touches SQLite or the system time zone itself.
+//! [`super::state::App`] never touches SQLite, the network or the system time zone itself.
+
+use std::sync::mpsc::{self, Receiver};
 
 use anyhow::{Context, Result};
 use chrono::{DateTime, Local, NaiveDateTime};
 
+use crate::config::{Config, Paths};
 use crate::dataset::{self, Dataset, Scope};
 use crate::rank::Period;
 use crate::store::Store;
+use crate::upload::fixes::{self, Fix};
+use crate::upload::nominate::{self, Draft};
+use crate::upload::settings::{self, Settings};
 
 /// One of an action's slowest runs, with its start already in local time.
 #[derive(Debug, Clone, PartialEq)]
@@ -39,16 +46,74 @@ pub trait Source {
     /// Durations (µs) of an action's timed runs in a period, in `repo` only when given.
     fn durations(&mut self, action_id: i64, period: Period, repo: Option<&str>)
     -> Result<Vec<u64>>;
+
+    /// The fixes the team server reported, as last cached.
+    fn fixes(&mut self) -> Vec<Fix> {
+        Vec::new()
+    }
+
+    /// Whether a nomination could be sent now; if not, why and how to change that.
+    fn nomination_ready(&mut self) -> Result<(), String> {
+        Err("nominations are not available here".into())
+    }
+
+    /// The nomination of the local action `action` with `note`, ready to preview.
+    fn nomination(&mut self, action: &str, note: &str) -> Result<Preview, NotReady> {
+        let _ = (action, note);
+        Err(NotReady::Problem(
+            "nominations are not available here".into(),
+        ))
+    }
+
+    /// Sends a previewed nomination without blocking: the answer (one line for the
+    /// status line, or why it failed) arrives on the receiver.
+    fn send_nomination(&mut self, preview: &Preview) -> Receiver<Result<String, String>> {
+        let _ = preview;
+        let (tx, rx) = mpsc::channel();
+        let _ = tx.send(Err("nominations are not available here".into()));
+        rx
+    }
 }
 
-/// The real source: the user's database.
+/// A nomination as the user sees it before sending.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Preview {
+    pub draft: Draft,
+    pub server: String,
+    pub team: String,
+}
+
+/// Why no preview could be made.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum NotReady {
+    /// Uploading is off: how to turn it on.
+    UploadOff(String),
+    /// Anything else (no runs to send, a database error), one line.
+    Problem(String),
+}
+
+/// The real source: the user's database, and the data directory of `WORTHIT_HOME`.
 pub struct StoreSource {
     store: Store,
+    /// The settings the last preview was built with: the ones it is sent with.
+    previewed_with: Option<Settings>,
 }
 
 impl StoreSource {
     pub fn new(store: Store) -> StoreSource {
-        StoreSource { store }
+        StoreSource {
+            store,
+            previewed_with: None,
+        }
+    }
+
+    /// The upload settings, if nominating is possible now.
+    fn ready_settings(&self) -> Result<(Paths, Settings), String> {
+        let paths = Paths::from_env().map_err(|err| format!("{err:#}"))?;
+        let loaded = Settings::load(&paths).map_err(|err| format!("{err:#}"))?;
+        let env = |name: &str| std::env::var(name).ok();
+        let veto = settings::vetoed(&env, Config::load().upload_allow_ci);
+        Ok((paths, nominate::ready(loaded, veto)?))
     }
 }
 
@@ -108,5 +173,60 @@ impl Source for StoreSource {
     ) -> Result<Vec<u64>> {
         dataset::durations(&self.store, action_id, period, repo)
             .with_context(|| format!("could not read the durations of action {action_id}"))
+    }
+
+    fn fixes(&mut self) -> Vec<Fix> {
+        Paths::from_env()
+            .map(|paths| fixes::load(&paths))
+            .unwrap_or_default()
+    }
+
+    fn nomination_ready(&mut self) -> Result<(), String> {
+        self.ready_settings().map(|_| ())
+    }
+
+    fn nomination(&mut self, action: &str, note: &str) -> Result<Preview, NotReady> {
+        let (_, settings) = self.ready_settings().map_err(NotReady::UploadOff)?;
+        let today = Local::now()
+            .date_naive()
+            .signed_duration_since(chrono::NaiveDate::default())
+            .num_days() as i32;
+        let draft = nominate::resolve(&self.store, action, nominate::period(today))
+            .and_then(|target| {
+                nominate::prepare(
+                    &self.store,
+                    &settings,
+                    crate::upload::build::this_machine(),
+                    &target,
+                    note,
+                    today,
+                )
+            })
+            .map_err(|err| NotReady::Problem(format!("{err:#}")))?;
+        let preview = Preview {
+            draft,
+            server: settings.server.clone(),
+            team: settings.team.clone(),
+        };
+        self.previewed_with = Some(settings);
+        Ok(preview)
+    }
+
+    fn send_nomination(&mut self, preview: &Preview) -> Receiver<Result<String, String>> {
+        let (tx, rx) = mpsc::channel();
+        let (paths, settings) = match (Paths::from_env(), self.previewed_with.clone()) {
+            (Ok(paths), Some(settings)) => (paths, settings),
+            _ => {
+                let _ = tx.send(Err("nothing was previewed, so nothing was sent".into()));
+                return rx;
+            }
+        };
+        let draft = preview.draft.clone();
+        std::thread::spawn(move || {
+            let answer = nominate::send(&paths, &settings, &draft).map(|a| a.sentence(&draft));
+            // The TUI may have quit meanwhile; then nobody is waiting for the answer.
+            let _ = tx.send(answer);
+        });
+        rx
     }
 }

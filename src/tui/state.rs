@@ -6,20 +6,29 @@
 //! cheap), the selection, the filters and a stack of screens over the ranked list. "Today"
 //! is fixed when the app is made, and everything that needs the database goes through a
 //! [`Source`], so tests drive the whole app with fixed data.
+//!
+//! Nominating (`n`) opens a [`Modal`] over the current screen; its steps live in
+//! [`nominate`]. The send runs on a background thread and its answer is picked up by
+//! [`Action::Tick`], which the terminal loop sends while [`App::is_waiting`].
+
+mod nominate;
 
 use std::collections::{BTreeSet, HashMap};
 
 use anyhow::Result;
 use ratatui::layout::Rect;
 
-use super::source::{SlowRun, Source};
+use super::source::{Preview, SlowRun, Source};
 use super::view;
-use crate::classify::Category;
+use crate::classify::{Category, Classifier};
 use crate::compare::{self, Comparison, Side};
 use crate::dataset::Dataset;
 use crate::explain;
 use crate::rank::{self, ActionStats, Period, RankOptions, Ranking};
 use crate::rollup::Tally;
+use crate::upload::fixes::{self, Fix};
+
+pub use nominate::Pending;
 
 /// The period lengths `p` steps through, in days; "all" follows the last.
 pub const PERIOD_STEPS: [u32; 4] = [7, 30, 90, 365];
@@ -85,6 +94,26 @@ pub enum Mode {
     Detail,
     Grid,
     Help,
+    /// Uploading is off: the nominate modal says how to turn it on.
+    Notice,
+    /// Typing a nomination's note.
+    Note,
+    /// Reading the nomination that would be sent.
+    Preview,
+}
+
+/// A small window over the current screen that takes every key while it is open.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Modal {
+    /// Why nothing can be nominated now, and what to do (any key closes it).
+    Notice { title: String, text: String },
+    /// The note for nominating `action`, as typed so far.
+    Note { action: String, note: String },
+    /// Everything that `y` would send.
+    Preview {
+        preview: Box<Preview>,
+        scroll: usize,
+    },
 }
 
 /// Forwards or backwards through a filter's values.
@@ -140,6 +169,18 @@ pub enum Action {
     },
     /// Mouse wheel: negative is up.
     Scroll(i32),
+    /// Nominate the selected action (or the detail's) for a fix: opens the note modal.
+    Nominate,
+    NoteInput(char),
+    NoteBackspace,
+    /// Build the nomination and show it in full (Enter).
+    NoteSubmit,
+    /// Send the previewed nomination (y).
+    ConfirmSend,
+    /// Close the modal without sending.
+    ModalCancel,
+    /// Time passed: pick up a background answer, if one arrived.
+    Tick,
 }
 
 /// One action's detail screen: figures fixed when it opened, plus the before/after split.
@@ -157,8 +198,17 @@ pub struct Detail {
     /// First day of the "after" window; `None` when the period is a single day.
     pub split_day: Option<i32>,
     pub comparison: Option<Result<Windows, String>>,
+    /// A fix the team server reported for this action, and what it did for this user.
+    pub fix: Option<FixPayoff>,
     /// First body line shown.
     pub scroll: usize,
+}
+
+/// "Fix landed DATE: …": the user's own runs around a fix the team server reported.
+#[derive(Debug, Clone)]
+pub struct FixPayoff {
+    pub fixed_on: i32,
+    pub comparison: Result<Comparison, String>,
 }
 
 /// A before/after comparison and the windows it covers.
@@ -193,6 +243,13 @@ pub struct App {
     pub size: (u16, u16),
     /// A problem to show in the footer until the next key (e.g. a failed query).
     pub message: Option<String>,
+    /// News for the footer (not a problem): a nomination being sent, or its answer.
+    pub notice: Option<String>,
+    pub modal: Option<Modal>,
+    /// A nomination on its way, whose answer has not arrived yet.
+    pending: Option<Pending>,
+    /// The team server's fixes, as cached when the app started.
+    fixes: Vec<Fix>,
     pub quit: bool,
 }
 
@@ -206,6 +263,7 @@ impl App {
     ) -> Result<App> {
         let since = needed_since(filters.period, today);
         let data = source.dataset(since)?;
+        let fixes = source.fixes();
         let mut app = App {
             source,
             today,
@@ -228,6 +286,10 @@ impl App {
             searching: false,
             size: (80, 24),
             message: None,
+            notice: None,
+            modal: None,
+            pending: None,
+            fixes,
             quit: false,
         };
         app.rescope();
@@ -241,6 +303,12 @@ impl App {
     }
 
     pub fn mode(&self) -> Mode {
+        match &self.modal {
+            Some(Modal::Notice { .. }) => return Mode::Notice,
+            Some(Modal::Note { .. }) => return Mode::Note,
+            Some(Modal::Preview { .. }) => return Mode::Preview,
+            None => {}
+        }
         match self.screens.last() {
             Some(Screen::Detail(_)) => Mode::Detail,
             Some(Screen::Grid) => Mode::Grid,
@@ -308,8 +376,11 @@ impl App {
 
     /// Applies one action.
     pub fn update(&mut self, action: Action) {
-        if !matches!(action, Action::Resize { .. }) {
+        if !matches!(action, Action::Resize { .. } | Action::Tick) {
             self.message = None;
+            if self.pending.is_none() {
+                self.notice = None;
+            }
         }
         match action {
             Action::Quit => self.quit = true,
@@ -318,6 +389,9 @@ impl App {
                 self.keep_selection_visible();
                 self.clamp_scroll();
             }
+            Action::Tick => self.poll_pending(),
+            _ if self.modal.is_some() => self.update_modal(action),
+            Action::Nominate => self.start_nomination(),
             Action::Help => match self.screens.last() {
                 Some(Screen::Help { .. }) => {
                     self.screens.pop();
@@ -334,6 +408,8 @@ impl App {
                 Mode::Grid => self.update_grid(action),
                 Mode::Detail => self.update_detail(action),
                 Mode::Help => self.scroll_by(scroll_delta(action, self.body_rows())),
+                // Modals took their actions above.
+                Mode::Notice | Mode::Note | Mode::Preview => {}
             },
         }
     }
@@ -603,9 +679,11 @@ impl App {
             slowest,
             split_day,
             comparison: None,
+            fix: None,
             scroll: 0,
         };
         detail.comparison = self.compare(&detail);
+        detail.fix = self.fix_payoff(&detail.stats);
         self.screens.push(Screen::Detail(Box::new(detail)));
     }
 
@@ -662,6 +740,42 @@ impl App {
         })
     }
 
+    /// The user's own runs before and after the latest fix the team server reported for
+    /// this action, with `worthit compare`'s windows; `None` when there is no such fix.
+    fn fix_payoff(&mut self, stats: &ActionStats) -> Option<FixPayoff> {
+        let fix = fixes::fix_for(
+            &self.fixes,
+            &stats.action,
+            stats.category,
+            &Classifier::builtin(),
+            self.today,
+        )?;
+        let fixed_on = fix.day()?;
+        let (before, after) =
+            compare::fix_windows(fixed_on, fixed_on, compare::DEFAULT_WINDOW_DAYS, self.today);
+        let id = stats.action_id;
+        let runs = self
+            .source
+            .durations(id, before, None)
+            .and_then(|b| Ok((b, self.source.durations(id, after, None)?)));
+        // The loaded rollups may not reach back to the before window; active days only
+        // set runs per day, which the sentence does not use.
+        let active = active_days(self.scoped(), [before, after]);
+        Some(FixPayoff {
+            fixed_on,
+            comparison: runs
+                .map(|(before_us, after_us)| {
+                    compare::compare(
+                        Side::new(&before_us, active[0], before.days()),
+                        Side::new(&after_us, active[1], after.days()),
+                        &before_us,
+                        &after_us,
+                    )
+                })
+                .map_err(|err| format!("{err:#}")),
+        })
+    }
+
     fn scroll_by(&mut self, delta: i64) {
         if delta == 0 {
             return;
@@ -673,6 +787,9 @@ impl App {
     }
 
     fn top_scroll_mut(&mut self) -> Option<&mut usize> {
+        if let Some(Modal::Preview { scroll, .. }) = &mut self.modal {
+            return Some(scroll);
+        }
         match self.screens.last_mut()? {
             Screen::Detail(detail) => Some(&mut detail.scroll),
             Screen::Help { scroll } => Some(scroll),
@@ -680,8 +797,17 @@ impl App {
         }
     }
 
-    /// Keeps the detail or help body from scrolling past its last line.
+    /// Keeps the detail or help body, or the preview, from scrolling past its last line.
     fn clamp_scroll(&mut self) {
+        if let Some(Modal::Preview { preview, .. }) = &self.modal {
+            let rows = view::nominate::preview_rows(self.area());
+            let lines = view::nominate::preview_lines(preview, self.area()).len();
+            let max = lines.saturating_sub(rows);
+            if let Some(scroll) = self.top_scroll_mut() {
+                *scroll = (*scroll).min(max);
+            }
+            return;
+        }
         let area = view::body_area(self.area());
         let lines = match self.screens.last() {
             Some(Screen::Detail(detail)) => {

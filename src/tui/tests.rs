@@ -1,21 +1,28 @@
 //! The TUI driven by actions against ratatui's `TestBackend`, with fixed data and a fixed
 //! today: whole screens are snapshotted (src/tui/snapshots/), and `update` is checked
-//! for navigation, filters, search and the before/after split.
+//! for navigation, filters, search, the before/after split, and nominating (the note,
+//! the preview, a send whose answer arrives later, uploading off).
 
+use std::cell::RefCell;
 use std::collections::{BTreeMap, HashMap};
+use std::rc::Rc;
+use std::sync::mpsc::{self, Receiver, Sender};
 
 use anyhow::Result;
 use chrono::{NaiveDate, NaiveDateTime};
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
+use ratatui::crossterm::event::{Event, KeyCode, KeyEvent, KeyModifiers};
 
-use super::source::{SlowRun, Source};
-use super::state::{Action, App, Filters, Mode, PeriodChoice, Screen, Step};
+use super::source::{NotReady, Preview, SlowRun, Source};
+use super::state::{Action, App, Filters, Modal, Mode, PeriodChoice, Screen, Step};
 use super::view;
-use crate::classify::Category;
+use crate::classify::{Category, Classifier};
 use crate::dataset::Dataset;
 use crate::rank::{ActionInfo, Period, RankOptions, RollupRow};
 use crate::rollup::{RollupKey, Tally};
+use crate::upload::fixes::Fix;
+use crate::upload::nominate::{Draft, Nomination};
 
 /// 2026-11-23, a Monday.
 fn today() -> i32 {
@@ -46,6 +53,22 @@ struct FakeSource {
     runs: Vec<Run>,
     /// How many times `dataset` was called (loading must be rare).
     loads: std::rc::Rc<std::cell::Cell<u32>>,
+    uplink: FakeUplink,
+}
+
+/// Where a test answers the last nomination sent, when it wants to.
+type AnswerSlot = Rc<RefCell<Option<Sender<Result<String, String>>>>>;
+
+/// The team server as the TUI sees it: uploading on or off, the cached fixes, and the
+/// nominations sent, whose answers the test gives when it wants to.
+#[derive(Default)]
+struct FakeUplink {
+    upload_on: bool,
+    fixes: Vec<Fix>,
+    /// Every preview `y` sent, in order.
+    sent: Rc<RefCell<Vec<Preview>>>,
+    /// Where the test sends the answer of the last nomination.
+    answer: AnswerSlot,
 }
 
 impl FakeSource {
@@ -126,6 +149,96 @@ impl Source for FakeSource {
             .filter(|r| repo.is_none() || r.repo == repo)
             .filter_map(|r| r.duration_us)
             .collect())
+    }
+
+    fn fixes(&mut self) -> Vec<Fix> {
+        self.uplink.fixes.clone()
+    }
+
+    fn nomination_ready(&mut self) -> Result<(), String> {
+        if self.uplink.upload_on {
+            Ok(())
+        } else {
+            Err(UPLOAD_OFF.into())
+        }
+    }
+
+    fn nomination(&mut self, action: &str, note: &str) -> Result<Preview, NotReady> {
+        self.nomination_ready().map_err(NotReady::UploadOff)?;
+        let info = self
+            .actions
+            .iter()
+            .find(|a| a.action == action)
+            .ok_or_else(|| NotReady::Problem(format!("no action `{action}`")))?;
+        Ok(fake_preview(info, note))
+    }
+
+    fn send_nomination(&mut self, preview: &Preview) -> Receiver<Result<String, String>> {
+        let (tx, rx) = mpsc::channel();
+        self.uplink.sent.borrow_mut().push(preview.clone());
+        *self.uplink.answer.borrow_mut() = Some(tx);
+        rx
+    }
+}
+
+const UPLOAD_OFF: &str = "A nomination sends this action's numbers to your team's server, so it needs uploading on, and uploading was never enabled. Turn it on with `worthit upload enable --server URL --team NAME --token TOKEN`.";
+
+/// A nomination built with the real types and wire rules from two fixed days.
+fn fake_preview(info: &ActionInfo, note: &str) -> Preview {
+    use crate::upload::payload::{ActionDay, Day, MachineClass, Upload};
+    let wire =
+        crate::upload::build::wire_action(&info.action, info.category, &Classifier::builtin());
+    let days = ["2026-11-22", "2026-11-23"]
+        .iter()
+        .enumerate()
+        .map(|(i, day)| {
+            let mut durations = crate::histogram::Histogram::new();
+            for s in [38u64, 41, 44, 81] {
+                durations.record((s + i as u64) * 1_000_000);
+            }
+            Day {
+                day: day.to_string(),
+                contributor: "0123456789abcdef0123456789abcdef".into(),
+                actions: vec![ActionDay {
+                    action: wire.clone(),
+                    category: info.category,
+                    repo: Some("fedcba9876543210fedcba9876543210".into()),
+                    runs: 4,
+                    failures: 1,
+                    exits_known: 4,
+                    durations,
+                }],
+            }
+        })
+        .collect();
+    let nomination = Nomination {
+        schema_version: 1,
+        action: wire.clone(),
+        category: info.category,
+        nominator: crate::upload::nominate::nominator("ab", &wire),
+        note: note.to_string(),
+        upload: Upload {
+            schema_version: 1,
+            client: "worthit 0.1.0".into(),
+            team: "payments".into(),
+            machine: MachineClass::of("linux", "x86_64", 8, 16 << 30),
+            days,
+        },
+    };
+    nomination.validate().expect("the fake nomination is valid");
+    let mut body = serde_json::to_vec_pretty(&nomination).expect("serialise");
+    body.push(b'\n');
+    Preview {
+        draft: Draft {
+            local_action: info.action.clone(),
+            wire_action: wire,
+            category: info.category,
+            body,
+            days: 2,
+            runs: 8,
+        },
+        server: "https://worthit.example.com".into(),
+        team: "payments".into(),
     }
 }
 
@@ -425,6 +538,10 @@ fn fixture_source() -> FakeSource {
         repos,
         runs,
         loads: Default::default(),
+        uplink: FakeUplink {
+            upload_on: true,
+            ..FakeUplink::default()
+        },
     }
 }
 
@@ -442,6 +559,7 @@ fn empty_app() -> App {
         repos: HashMap::new(),
         runs: Vec::new(),
         loads: Default::default(),
+        uplink: FakeUplink::default(),
     };
     app_with(source, Filters::default(), RankOptions::default())
 }
@@ -666,13 +784,25 @@ fn no_screen_panics_at_any_size() {
         (80, 24),
         (200, 60),
     ];
-    let setups: [&[Action]; 6] = [
+    let long_note: Vec<Action> = std::iter::once(Action::Nominate)
+        .chain(std::iter::repeat_n(Action::NoteInput('日'), 300))
+        .collect();
+    let setups: [&[Action]; 10] = [
         &[],
         &[Action::Open],
         &[Action::Open, Action::Bottom, Action::Split(-100)],
         &[Action::Grid],
         &[Action::Help, Action::Bottom],
         &[Action::SearchStart, Action::SearchInput('日')],
+        &long_note,
+        &[Action::Nominate, Action::NoteInput('x'), Action::NoteSubmit],
+        &[
+            Action::Nominate,
+            Action::NoteSubmit,
+            Action::Bottom,
+            Action::ConfirmSend,
+        ],
+        &[Action::Open, Action::Nominate],
     ];
     for setup in setups {
         let mut app = app();
@@ -1024,4 +1154,257 @@ fn a_failed_query_is_shown_not_fatal() {
         text.contains("could not read them: disk I/O error"),
         "{text}"
     );
+}
+
+// ---- nominating ---------------------------------------------------------------------
+
+/// A key press as the terminal reports it.
+fn key(code: KeyCode) -> Event {
+    Event::Key(KeyEvent::new(code, KeyModifiers::NONE))
+}
+
+/// Presses keys through the input layer, as the terminal loop does.
+fn press(app: &mut App, keys: &[KeyCode]) {
+    for &code in keys {
+        if let Some(action) = super::input::action(app.mode(), &key(code)) {
+            app.update(action);
+        }
+    }
+}
+
+fn type_text(app: &mut App, text: &str) {
+    let keys: Vec<KeyCode> = text.chars().map(KeyCode::Char).collect();
+    press(app, &keys);
+}
+
+/// The app, and handles on what it sends and on the answer the server gives.
+fn nominating_app(
+    upload_on: bool,
+    fixes: Vec<Fix>,
+) -> (App, Rc<RefCell<Vec<Preview>>>, AnswerSlot) {
+    let mut source = fixture_source();
+    source.uplink.upload_on = upload_on;
+    source.uplink.fixes = fixes;
+    let sent = source.uplink.sent.clone();
+    let answer = source.uplink.answer.clone();
+    (
+        app_with(source, Filters::default(), RankOptions::default()),
+        sent,
+        answer,
+    )
+}
+
+#[test]
+fn nominate_note_80x24() {
+    let (mut app, _, _) = nominating_app(true, Vec::new());
+    screen(&mut app, 80, 24);
+    press(&mut app, &[KeyCode::Char('n')]);
+    assert_eq!(app.mode(), Mode::Note);
+    type_text(&mut app, "takes 40 s every time I touch the api crate");
+    insta::assert_snapshot!(screen(&mut app, 80, 24));
+}
+
+#[test]
+fn nominate_note_40x12_long() {
+    let (mut app, _, _) = nominating_app(true, Vec::new());
+    press(&mut app, &[KeyCode::Char('n')]);
+    type_text(
+        &mut app,
+        "the api crate's integration tests start a database each time; one shared one would do",
+    );
+    insta::assert_snapshot!(screen(&mut app, 40, 12));
+}
+
+#[test]
+fn nominate_preview_80x24() {
+    let (mut app, _, _) = nominating_app(true, Vec::new());
+    screen(&mut app, 80, 24);
+    press(&mut app, &[KeyCode::Char('n')]);
+    type_text(&mut app, "takes 40 s every time");
+    press(&mut app, &[KeyCode::Enter]);
+    assert_eq!(app.mode(), Mode::Preview);
+    insta::assert_snapshot!(screen(&mut app, 80, 24));
+}
+
+#[test]
+fn nominate_preview_scrolled_to_the_note() {
+    let (mut app, _, _) = nominating_app(true, Vec::new());
+    screen(&mut app, 80, 24);
+    press(&mut app, &[KeyCode::Char('n')]);
+    type_text(&mut app, "takes 40 s every time");
+    press(&mut app, &[KeyCode::Enter, KeyCode::End]);
+    let text = screen(&mut app, 80, 24);
+    // Scrolling keeps the preview open, and the end of the request is reachable.
+    assert_eq!(app.mode(), Mode::Preview);
+    assert!(text.contains("}"), "{text}");
+    insta::assert_snapshot!(text);
+}
+
+#[test]
+fn nominate_preview_of_an_unknown_tool_40x12() {
+    let (mut app, _, _) = nominating_app(true, Vec::new());
+    let index = app
+        .ranking
+        .actions
+        .iter()
+        .position(|a| a.action == "./scripts/bench.sh")
+        .expect("the fixture has a private script");
+    app.selected = index;
+    press(&mut app, &[KeyCode::Char('n'), KeyCode::Enter]);
+    let Some(Modal::Preview { preview, .. }) = &app.modal else {
+        panic!("no preview: {:?}", app.modal);
+    };
+    assert_eq!(preview.draft.wire_action, "other:run");
+    let body = String::from_utf8_lossy(&preview.draft.body).into_owned();
+    assert!(!body.contains("bench"), "{body}");
+    insta::assert_snapshot!(screen(&mut app, 40, 12));
+}
+
+#[test]
+fn nominate_with_upload_off_80x24() {
+    let (mut app, sent, _) = nominating_app(false, Vec::new());
+    screen(&mut app, 80, 24);
+    press(&mut app, &[KeyCode::Char('n')]);
+    assert_eq!(app.mode(), Mode::Notice);
+    insta::assert_snapshot!(screen(&mut app, 80, 24));
+    // Any key closes it; nothing is typed into anything and nothing is sent.
+    press(&mut app, &[KeyCode::Char('y')]);
+    assert_eq!(app.mode(), Mode::List);
+    assert!(sent.borrow().is_empty());
+}
+
+#[test]
+fn nominate_sends_in_the_background_and_the_status_line_shows_the_answer() {
+    let (mut app, sent, answer) = nominating_app(true, Vec::new());
+    screen(&mut app, 80, 24);
+    press(&mut app, &[KeyCode::Char('n')]);
+    type_text(&mut app, "please");
+    press(&mut app, &[KeyCode::Enter, KeyCode::Char('y')]);
+    // Sent without waiting for the server: the app is back on the list at once.
+    assert_eq!(app.mode(), Mode::List);
+    assert!(app.is_waiting());
+    assert_eq!(sent.borrow().len(), 1);
+    let body = String::from_utf8_lossy(&sent.borrow()[0].draft.body).into_owned();
+    assert!(body.contains("\"note\": \"please\""), "{body}");
+    // Keys still work while it is on its way, and the "sending" line stays.
+    press(&mut app, &[KeyCode::Down]);
+    app.update(Action::Tick);
+    assert_eq!(app.selected, 1);
+    let text = screen(&mut app, 80, 24);
+    assert!(
+        text.contains("Sending the nomination of `cargo test` to https://worthit.example.com…"),
+        "{text}"
+    );
+    answer
+        .borrow()
+        .as_ref()
+        .expect("an answer channel")
+        .send(Ok("Nominated `cargo test` (backlog entry 7, open).".into()))
+        .expect("the app listens");
+    app.update(Action::Tick);
+    assert!(!app.is_waiting());
+    insta::assert_snapshot!(screen(&mut app, 80, 24));
+    // The next key clears it.
+    press(&mut app, &[KeyCode::Up]);
+    assert_eq!(app.notice, None);
+}
+
+#[test]
+fn a_failed_send_is_shown_in_red() {
+    let (mut app, _, answer) = nominating_app(true, Vec::new());
+    press(
+        &mut app,
+        &[KeyCode::Char('n'), KeyCode::Enter, KeyCode::Char('y')],
+    );
+    answer
+        .borrow()
+        .as_ref()
+        .expect("an answer channel")
+        .send(Err(
+            "the server refused the nomination (422): note: at most 280 characters".into(),
+        ))
+        .expect("the app listens");
+    app.update(Action::Tick);
+    assert_eq!(
+        app.message.as_deref(),
+        Some("the server refused the nomination (422): note: at most 280 characters")
+    );
+    assert_eq!(app.notice, None);
+    // A dropped sender (a thread that died) is an answer too.
+    press(
+        &mut app,
+        &[KeyCode::Char('n'), KeyCode::Enter, KeyCode::Char('y')],
+    );
+    answer.borrow_mut().take();
+    app.update(Action::Tick);
+    assert!(
+        app.message
+            .as_deref()
+            .is_some_and(|m| m.contains("stopped without an answer")),
+        "{:?}",
+        app.message
+    );
+}
+
+#[test]
+fn the_note_is_limited_and_cancelling_sends_nothing() {
+    let (mut app, sent, _) = nominating_app(true, Vec::new());
+    press(&mut app, &[KeyCode::Char('n')]);
+    type_text(&mut app, &"x".repeat(300));
+    let Some(Modal::Note { note, .. }) = &app.modal else {
+        panic!("no note modal");
+    };
+    assert_eq!(note.chars().count(), 280, "typing stops at the limit");
+    press(&mut app, &[KeyCode::Backspace, KeyCode::Backspace]);
+    let Some(Modal::Note { note, .. }) = &app.modal else {
+        panic!("no note modal");
+    };
+    assert_eq!(note.chars().count(), 278);
+    // Esc in the note, or any key but y in the preview: nothing is sent.
+    press(&mut app, &[KeyCode::Esc]);
+    assert_eq!(app.mode(), Mode::List);
+    press(
+        &mut app,
+        &[KeyCode::Char('n'), KeyCode::Enter, KeyCode::Char('n')],
+    );
+    assert_eq!(app.mode(), Mode::List);
+    assert_eq!(app.notice.as_deref(), Some("Nothing was sent."));
+    assert!(sent.borrow().is_empty());
+    assert!(!app.is_waiting());
+}
+
+#[test]
+fn nominate_from_the_detail_names_its_action() {
+    let (mut app, sent, _) = nominating_app(true, Vec::new());
+    press(&mut app, &[KeyCode::Down, KeyCode::Enter]);
+    assert_eq!(app.mode(), Mode::Detail);
+    press(
+        &mut app,
+        &[KeyCode::Char('n'), KeyCode::Enter, KeyCode::Char('y')],
+    );
+    assert_eq!(sent.borrow()[0].draft.local_action, "cargo build");
+    // Back on the detail it came from.
+    assert_eq!(app.mode(), Mode::Detail);
+}
+
+#[test]
+fn detail_with_a_fix_80x24() {
+    let fix = Fix {
+        action: "cargo test".into(),
+        fixed_on: "2026-11-09".into(),
+        saved_hours_per_week: Some(7.5),
+        verdict: Some("saved".into()),
+    };
+    let (mut app, _, _) = nominating_app(true, vec![fix]);
+    screen(&mut app, 80, 24);
+    app.update(Action::Open);
+    let text = screen(&mut app, 80, 24);
+    assert!(text.contains("Fix landed 2026-11-09: you save"), "{text}");
+    assert!(text.contains("per week (p < 0.001)."), "{text}");
+    insta::assert_snapshot!(text);
+    // Other actions have no fix line.
+    app.update(Action::Back);
+    app.update(Action::Down);
+    app.update(Action::Open);
+    assert!(!screen(&mut app, 80, 24).contains("Fix landed"));
 }

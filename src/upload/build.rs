@@ -4,7 +4,7 @@
 //! normalised remote URL keyed by the team's salt; the contributor as an HMAC of a local
 //! secret and the ISO week. Nothing else leaves the rollups.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::path::Path;
 
 use anyhow::Result;
@@ -46,7 +46,7 @@ pub fn wire_action(key: &str, category: Category, builtin: &Classifier) -> Strin
 }
 
 /// HMAC-SHA256 of `message` under `key`, first 16 bytes as 32 hex digits.
-fn hmac_hex(key: &[u8], message: &[u8]) -> String {
+pub(super) fn hmac_hex(key: &[u8], message: &[u8]) -> String {
     let mut mac =
         <Hmac<Sha256> as KeyInit>::new_from_slice(key).expect("HMAC accepts keys of any length");
     mac.update(message);
@@ -134,6 +134,8 @@ pub struct Builder<'a> {
     builtin: Classifier,
     salt: String,
     repo_ids: HashMap<String, Option<String>>,
+    /// Only these local actions (by id), for a nomination; `None`: every counted action.
+    only: Option<BTreeSet<i64>>,
 }
 
 impl<'a> Builder<'a> {
@@ -144,7 +146,15 @@ impl<'a> Builder<'a> {
             builtin: Classifier::builtin(),
             salt: repo_salt(&settings.token),
             repo_ids: HashMap::new(),
+            only: None,
         }
+    }
+
+    /// Restricts the payloads to these local actions: a nomination carries one action's
+    /// rows, built by exactly the rules an upload follows.
+    pub fn only_actions(mut self, ids: impl IntoIterator<Item = i64>) -> Builder<'a> {
+        self.only = Some(ids.into_iter().collect());
+        self
     }
 
     fn repo_id(&mut self, root: &str) -> Option<String> {
@@ -164,13 +174,18 @@ impl<'a> Builder<'a> {
         type Key = (i32, String, Category, Option<String>);
         let mut merged: BTreeMap<Key, Tally> = BTreeMap::new();
         let mut stmt = store.connection().prepare(
-            "SELECT r.day, a.action, a.category, p.path, r.runs, r.failures, r.exits_known, r.histogram
+            "SELECT r.day, a.action, a.category, p.path, r.runs, r.failures, r.exits_known, r.histogram, a.id
              FROM rollups r JOIN actions a ON a.id = r.action_id
              LEFT JOIN repos p ON p.id = r.repo_id
              WHERE r.day BETWEEN ?1 AND ?2 AND a.counted = 1",
         )?;
         let mut rows = stmt.query(params![first, last])?;
         while let Some(row) = rows.next()? {
+            if let Some(only) = &self.only
+                && !only.contains(&row.get::<_, i64>(8)?)
+            {
+                continue;
+            }
             let day: i32 = row.get(0)?;
             let action: String = row.get(1)?;
             let category: Category = row.get::<_, String>(2)?.parse().unwrap_or(Category::Other);

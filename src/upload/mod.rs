@@ -5,6 +5,9 @@
 //! - [`settings`]: on/off, server, token, progress (`upload.json`, mode 0600).
 //! - [`build`]: rollups → payload, with every privacy rule applied.
 //! - [`send`]: one HTTP attempt and its verdict.
+//! - [`nominate`]: "please make this faster": one action's aggregate and a note.
+//! - [`fixes`]: the server's list of fixed actions, cached for `compare`, the TUI and
+//!   the digest.
 //!
 //! Days are sent from the day after the last complete day the server accepted, through
 //! today; today is sent again next time (a re-send replaces a day on the server). Each
@@ -13,6 +16,8 @@
 //! so a slow or broken server never holds up the shell or the TUI.
 
 pub mod build;
+pub mod fixes;
+pub mod nominate;
 pub mod payload;
 pub mod send;
 pub mod settings;
@@ -95,6 +100,26 @@ pub struct LogEntry {
     pub result: String,
     /// The exact JSON sent (before gzip).
     pub body: String,
+    /// What was sent; absent in the log means an upload (the log predates nominations).
+    #[serde(default, skip_serializing_if = "LogKind::is_upload")]
+    pub kind: LogKind,
+}
+
+/// What an audit log entry sent.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum LogKind {
+    /// Daily aggregates to `/api/v1/uploads`.
+    #[default]
+    Upload,
+    /// A nomination to `/api/v1/nominations`.
+    Nomination,
+}
+
+impl LogKind {
+    fn is_upload(&self) -> bool {
+        *self == LogKind::Upload
+    }
 }
 
 pub fn log_path(paths: &Paths) -> PathBuf {
@@ -114,7 +139,7 @@ pub fn read_log(paths: &Paths) -> Result<Vec<LogEntry>> {
         .collect())
 }
 
-fn append_log(paths: &Paths, entry: &LogEntry) -> Result<()> {
+pub(crate) fn append_log(paths: &Paths, entry: &LogEntry) -> Result<()> {
     use std::os::unix::fs::OpenOptionsExt;
     let path = log_path(paths);
     // Keep the log bounded: past 16 MB, the older half of the history moves aside.
@@ -135,8 +160,13 @@ fn append_log(paths: &Paths, entry: &LogEntry) -> Result<()> {
 
 /// Holds `upload.lock` so two uploads never run at once; `None` if another has it.
 fn try_lock(paths: &Paths) -> Result<Option<File>> {
-    let path = paths.home.join("upload.lock");
-    let file = File::create(&path).with_context(|| format!("could not open {}", path.display()))?;
+    try_lock_file(&paths.home.join("upload.lock"))
+}
+
+/// Holds an exclusive lock on `path` (created if missing) until the file is dropped;
+/// `None` if another process holds it.
+pub(crate) fn try_lock_file(path: &std::path::Path) -> Result<Option<File>> {
+    let file = File::create(path).with_context(|| format!("could not open {}", path.display()))?;
     // SAFETY: flock on a descriptor we own; released when the file is closed.
     let rc = unsafe { libc::flock(file.as_raw_fd(), libc::LOCK_EX | libc::LOCK_NB) };
     Ok((rc == 0).then_some(file))
@@ -157,7 +187,7 @@ pub fn run(paths: &Paths, store: &Store, settings: &mut Settings, today: i32) ->
     for batch in batches {
         let outcome = send::send(settings, &batch.body);
         let result = match &outcome {
-            Outcome::Sent { status } => format!("sent ({status})"),
+            Outcome::Sent { status, .. } => format!("sent ({status})"),
             Outcome::Retry { reason, .. } => format!("retry: {reason}"),
             Outcome::Rejected { status, message } => format!("rejected ({status}): {message}"),
         };
@@ -168,6 +198,7 @@ pub fn run(paths: &Paths, store: &Store, settings: &mut Settings, today: i32) ->
                 server: settings.server.clone(),
                 result: result.clone(),
                 body: String::from_utf8_lossy(&batch.body).into_owned(),
+                kind: LogKind::Upload,
             },
         )?;
         settings.last_result = Some(format!(
@@ -219,12 +250,18 @@ pub fn run(paths: &Paths, store: &Store, settings: &mut Settings, today: i32) ->
         ));
         settings.save(paths)?;
     }
+    // The server answered: a good moment to learn which fixes landed. Best effort only.
+    fixes::refresh(paths, settings);
     Ok(report)
 }
 
 /// Starts a detached `worthit upload --background` when uploading is on, allowed, and
 /// due. Never waits for it and never fails the calling command.
+///
+/// The weekly digest rides along: it is written here, at most once per ISO week and only
+/// when the user turned it on, so a shell can print it at start-up without computing.
 pub fn maybe_start_background(paths: &Paths, config: &Config) {
+    crate::digest::precompute_if_due(paths);
     let Ok(Some(settings)) = Settings::load(paths) else {
         return;
     };

@@ -1,6 +1,8 @@
-//! Sends one payload: gzip, bearer token, short timeouts, and a verdict the caller turns
-//! into state: sent, retry later (408, 429, 5xx, network and TLS failures, honouring
-//! `Retry-After`), or rejected (any other 4xx: sending the same bytes again won't help).
+//! Talks to the team server: POSTs one payload (gzip, bearer token, short timeouts) and
+//! returns a verdict the caller turns into state: sent, retry later (408, 429, 5xx,
+//! network and TLS failures, honouring `Retry-After`), or rejected (any other 4xx: sending
+//! the same bytes again won't help). Uploads and nominations share it; [`get`] reads the
+//! small JSON documents the server offers back (the fixes list).
 
 use std::io::Write;
 use std::time::Duration;
@@ -18,8 +20,8 @@ pub const REQUEST_TIMEOUT: Duration = Duration::from_secs(20);
 /// What became of an attempt.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Outcome {
-    /// The server accepted the payload.
-    Sent { status: u16 },
+    /// The server accepted the payload; `body` is the start of its answer.
+    Sent { status: u16, body: String },
     /// Worth trying again later; `after` is the server's `Retry-After`, if any.
     Retry {
         reason: String,
@@ -31,6 +33,22 @@ pub enum Outcome {
 
 /// POSTs `body` (the exact JSON bytes) to the server's upload endpoint.
 pub fn send(settings: &Settings, body: &[u8]) -> Outcome {
+    post(settings, "/api/v1/uploads", body)
+}
+
+/// The HTTP client every request uses: short timeouts, and a user agent naming the
+/// version so a server can tell clients apart in its logs.
+fn client() -> Result<reqwest::blocking::Client, String> {
+    reqwest::blocking::Client::builder()
+        .connect_timeout(CONNECT_TIMEOUT)
+        .timeout(REQUEST_TIMEOUT)
+        .user_agent(concat!("worthit/", env!("CARGO_PKG_VERSION")))
+        .build()
+        .map_err(|err| format!("could not set up HTTPS: {err}"))
+}
+
+/// POSTs `body` (the exact JSON bytes), gzipped, to `path` on the server.
+pub fn post(settings: &Settings, path: &str, body: &[u8]) -> Outcome {
     let mut gzip = GzEncoder::new(Vec::with_capacity(body.len() / 4), Compression::default());
     if let Err(err) = gzip.write_all(body) {
         return Outcome::Retry {
@@ -47,21 +65,16 @@ pub fn send(settings: &Settings, body: &[u8]) -> Outcome {
             };
         }
     };
-    let client = match reqwest::blocking::Client::builder()
-        .connect_timeout(CONNECT_TIMEOUT)
-        .timeout(REQUEST_TIMEOUT)
-        .user_agent(concat!("worthit/", env!("CARGO_PKG_VERSION")))
-        .build()
-    {
+    let client = match client() {
         Ok(client) => client,
-        Err(err) => {
+        Err(reason) => {
             return Outcome::Retry {
-                reason: format!("could not set up HTTPS: {err}"),
+                reason,
                 after: None,
             };
         }
     };
-    let url = format!("{}/api/v1/uploads", settings.server);
+    let url = format!("{}{path}", settings.server);
     let response = client
         .post(&url)
         .bearer_auth(&settings.token)
@@ -91,7 +104,10 @@ pub fn send(settings: &Settings, body: &[u8]) -> Outcome {
         .unwrap_or_default();
     let code = status.as_u16();
     if status.is_success() {
-        Outcome::Sent { status: code }
+        Outcome::Sent {
+            status: code,
+            body: text,
+        }
     } else if matches!(code, 408 | 429) || status.is_server_error() {
         Outcome::Retry {
             reason: format!("{url} answered {status}: {}", message_of(&text)),
@@ -105,8 +121,62 @@ pub fn send(settings: &Settings, body: &[u8]) -> Outcome {
     }
 }
 
+/// What a GET returned.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Fetched {
+    /// 2xx, with the body (at most `limit` bytes were accepted).
+    Ok(String),
+    /// 404: the server does not have this (an older server, for a newer endpoint).
+    NotFound,
+    /// Anything else, one line.
+    Failed(String),
+}
+
+/// GETs `path` from the server with the bearer token; bodies over `limit` bytes fail.
+pub fn get(settings: &Settings, path: &str, limit: usize) -> Fetched {
+    let client = match client() {
+        Ok(client) => client,
+        Err(reason) => return Fetched::Failed(reason),
+    };
+    let url = format!("{}{path}", settings.server);
+    let response = match client
+        .get(&url)
+        .bearer_auth(&settings.token)
+        .header(reqwest::header::ACCEPT, "application/json")
+        .send()
+    {
+        Ok(response) => response,
+        Err(err) => {
+            return Fetched::Failed(format!("could not reach {url}: {}", error_chain(&err)));
+        }
+    };
+    let status = response.status();
+    if status == reqwest::StatusCode::NOT_FOUND {
+        return Fetched::NotFound;
+    }
+    if !status.is_success() {
+        let text = response.text().unwrap_or_default();
+        return Fetched::Failed(format!("{url} answered {status}: {}", message_of(&text)));
+    }
+    let mut body = Vec::new();
+    let read = std::io::Read::read_to_end(
+        &mut std::io::Read::take(response, limit as u64 + 1),
+        &mut body,
+    );
+    match read {
+        Err(err) => Fetched::Failed(format!("could not read the answer of {url}: {err}")),
+        Ok(_) if body.len() > limit => {
+            Fetched::Failed(format!("{url} answered with more than {limit} bytes"))
+        }
+        Ok(_) => match String::from_utf8(body) {
+            Ok(text) => Fetched::Ok(text),
+            Err(_) => Fetched::Failed(format!("{url} answered with something other than UTF-8")),
+        },
+    }
+}
+
 /// The `error.message` of a worthit server's JSON error, or the text itself, one line.
-fn message_of(text: &str) -> String {
+pub fn message_of(text: &str) -> String {
     let from_json = serde_json::from_str::<serde_json::Value>(text)
         .ok()
         .and_then(|v| v["error"]["message"].as_str().map(str::to_string));

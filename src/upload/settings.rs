@@ -124,11 +124,17 @@ impl Settings {
     }
 }
 
-/// Writes `bytes` to `path` via a temp file and rename, mode 0600.
+/// Writes `bytes` to `path` via a temp file and rename, mode 0600: a reader sees the old
+/// file or the new one, never half of either.
 pub fn write_private(path: &Path, bytes: &[u8]) -> Result<()> {
     use std::io::Write;
     use std::os::unix::fs::OpenOptionsExt;
-    let tmp = path.with_extension("tmp");
+    // One temp name per file and process: `digest.txt` and `digest.json` must not share
+    // one, nor two processes writing the same file.
+    let name = path
+        .file_name()
+        .map_or_else(|| "worthit".into(), |n| n.to_string_lossy().into_owned());
+    let tmp = path.with_file_name(format!(".{name}.{}.tmp", std::process::id()));
     let mut file = std::fs::OpenOptions::new()
         .write(true)
         .create(true)

@@ -248,7 +248,7 @@ fn doctor_says_what_is_wrong_and_what_to_do() {
         "{stdout}"
     );
     assert!(
-        stdout.contains("is healthy (schema 2, 1 events"),
+        stdout.contains("is healthy (schema 3, 1 events"),
         "{stdout}"
     );
     assert!(

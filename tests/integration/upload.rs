@@ -3,140 +3,14 @@
 //! dry run = sent bytes, retries and backoff, refusals, vetoes, and background uploads
 //! that never hold up the command that started them.
 
-use std::io::{BufRead, BufReader, Read, Write};
-use std::net::{TcpListener, TcpStream};
-use std::sync::{Arc, Mutex};
+use std::net::TcpListener;
 use std::time::{Duration, Instant};
 
 use serde_json::Value;
 use worthit::event::{Event, Source};
 
+use crate::capture::{Capture, Reply};
 use crate::util::{TestEnv, assert_success};
-
-/// One request as the server saw it, body already gunzipped.
-#[derive(Debug, Clone)]
-struct Captured {
-    request_line: String,
-    headers: Vec<(String, String)>,
-    body: Vec<u8>,
-}
-
-impl Captured {
-    fn header(&self, name: &str) -> Option<&str> {
-        self.headers
-            .iter()
-            .find(|(k, _)| k.eq_ignore_ascii_case(name))
-            .map(|(_, v)| v.as_str())
-    }
-}
-
-/// How the server answers: status, extra headers, body; and a delay before answering.
-#[derive(Clone)]
-struct Reply {
-    status: u16,
-    headers: Vec<(&'static str, String)>,
-    body: String,
-    delay: Duration,
-}
-
-impl Reply {
-    fn ok() -> Reply {
-        Reply {
-            status: 200,
-            headers: Vec::new(),
-            body: r#"{"days":1,"rows":1}"#.into(),
-            delay: Duration::ZERO,
-        }
-    }
-}
-
-/// A tiny HTTP/1.1 server: one request per connection, replies as told.
-struct Capture {
-    url: String,
-    seen: Arc<Mutex<Vec<Captured>>>,
-    reply: Arc<Mutex<Reply>>,
-}
-
-impl Capture {
-    fn start() -> Capture {
-        let listener = TcpListener::bind("127.0.0.1:0").unwrap();
-        let url = format!("http://127.0.0.1:{}", listener.local_addr().unwrap().port());
-        let seen = Arc::new(Mutex::new(Vec::new()));
-        let reply = Arc::new(Mutex::new(Reply::ok()));
-        let (seen2, reply2) = (seen.clone(), reply.clone());
-        std::thread::spawn(move || {
-            for stream in listener.incoming().flatten() {
-                let (seen, reply) = (seen2.clone(), reply2.clone());
-                std::thread::spawn(move || serve_one(stream, &seen, &reply));
-            }
-        });
-        Capture { url, seen, reply }
-    }
-
-    fn set(&self, reply: Reply) {
-        *self.reply.lock().unwrap() = reply;
-    }
-
-    fn requests(&self) -> Vec<Captured> {
-        self.seen.lock().unwrap().clone()
-    }
-}
-
-fn serve_one(stream: TcpStream, seen: &Mutex<Vec<Captured>>, reply: &Mutex<Reply>) {
-    let mut reader = BufReader::new(stream.try_clone().unwrap());
-    let mut request_line = String::new();
-    if reader.read_line(&mut request_line).is_err() {
-        return;
-    }
-    let mut headers = Vec::new();
-    loop {
-        let mut line = String::new();
-        if reader.read_line(&mut line).unwrap_or(0) == 0 || line == "\r\n" {
-            break;
-        }
-        if let Some((k, v)) = line.trim_end().split_once(':') {
-            headers.push((k.trim().to_string(), v.trim().to_string()));
-        }
-    }
-    let length: usize = headers
-        .iter()
-        .find(|(k, _)| k.eq_ignore_ascii_case("content-length"))
-        .and_then(|(_, v)| v.parse().ok())
-        .unwrap_or(0);
-    let mut raw = vec![0u8; length];
-    reader.read_exact(&mut raw).unwrap();
-    let gzipped = headers
-        .iter()
-        .any(|(k, v)| k.eq_ignore_ascii_case("content-encoding") && v == "gzip");
-    let body = if gzipped {
-        let mut out = Vec::new();
-        flate2::read::GzDecoder::new(&raw[..])
-            .read_to_end(&mut out)
-            .unwrap();
-        out
-    } else {
-        raw
-    };
-    seen.lock().unwrap().push(Captured {
-        request_line: request_line.trim_end().to_string(),
-        headers,
-        body,
-    });
-    let reply = reply.lock().unwrap().clone();
-    std::thread::sleep(reply.delay);
-    let mut stream = stream;
-    let mut text = format!(
-        "HTTP/1.1 {} X\r\nContent-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n",
-        reply.status,
-        reply.body.len()
-    );
-    for (k, v) in &reply.headers {
-        text.push_str(&format!("{k}: {v}\r\n"));
-    }
-    text.push_str("\r\n");
-    text.push_str(&reply.body);
-    let _ = stream.write_all(text.as_bytes());
-}
 
 const DAY_US: i64 = 86_400_000_000;
 
@@ -266,7 +140,7 @@ fn nothing_private_leaves_and_the_dry_run_is_the_bytes_sent() {
 
     let sent = ok(&env, &["upload"]);
     assert!(sent.contains("Sent 1 payload(s)"), "{sent}");
-    let requests = server.requests();
+    let requests = server.uploads();
     assert_eq!(requests.len(), 1);
     let request = &requests[0];
     assert_eq!(request.request_line, "POST /api/v1/uploads HTTP/1.1");
@@ -350,7 +224,7 @@ fn a_second_upload_resends_only_today() {
     enable(&env, &server);
     ok(&env, &["upload"]);
     ok(&env, &["upload"]);
-    let requests = server.requests();
+    let requests = server.uploads();
     assert_eq!(requests.len(), 2);
     let second: worthit::upload::payload::Upload =
         serde_json::from_slice(&requests[1].body).unwrap();
@@ -472,7 +346,7 @@ fn vetoes_always_win() {
         .output()
         .unwrap();
     assert_success(&out, "CI allowed");
-    assert_eq!(server.requests().len(), 1);
+    assert_eq!(server.uploads().len(), 1);
 }
 
 #[test]
@@ -494,7 +368,7 @@ fn reading_commands_upload_in_the_background_without_waiting() {
         started.elapsed()
     );
     let deadline = Instant::now() + Duration::from_secs(20);
-    while server.requests().is_empty() {
+    while server.uploads().is_empty() {
         assert!(
             Instant::now() < deadline,
             "the background upload never arrived"
@@ -512,5 +386,5 @@ fn reading_commands_upload_in_the_background_without_waiting() {
     }
     ok(&env, &["log"]);
     std::thread::sleep(Duration::from_millis(500));
-    assert_eq!(server.requests().len(), 1);
+    assert_eq!(server.uploads().len(), 1);
 }

@@ -62,6 +62,7 @@ pub fn draw(frame: &mut Frame<'_>, area: Rect, app: &App, detail: &Detail) {
             ("j/k", "scroll"),
             ("[ ]", "split day"),
             ("{ }", "split week"),
+            ("n", "nominate"),
             ("Esc", "back"),
             ("?", "help"),
         ],
@@ -78,6 +79,7 @@ pub fn content(detail: &Detail, ranking: &Ranking, width: u16) -> Vec<Line<'stat
     for line in text::wrap(&detail.headline, width) {
         out.plain(line);
     }
+    fix_landed(&mut out, detail);
     figures(&mut out, detail);
     budgets(&mut out, detail, ranking);
     before_after(&mut out, detail);
@@ -151,6 +153,32 @@ impl Lines {
 
 fn or_dash(value: Option<f64>, format: fn(f64) -> String) -> String {
     value.map_or("–".to_string(), format)
+}
+
+/// "Fix landed DATE: you save X per week (p …)": the user's own runs around a fix the
+/// team server reported, as `worthit compare` would judge them.
+fn fix_landed(out: &mut Lines, detail: &Detail) {
+    let Some(fix) = &detail.fix else {
+        return;
+    };
+    let (sentence, style) = match &fix.comparison {
+        Ok(comparison) => (
+            format!(
+                "Fix landed {}: {}.",
+                date_of(fix.fixed_on),
+                comparison.payoff_text()
+            ),
+            Style::default().fg(Color::Green),
+        ),
+        Err(err) => (
+            format!(
+                "Fix landed {}; could not compare your runs: {err}",
+                date_of(fix.fixed_on)
+            ),
+            Style::default().fg(Color::Red),
+        ),
+    };
+    out.wrapped_styled(&sentence, 0, style);
 }
 
 fn figures(out: &mut Lines, detail: &Detail) {

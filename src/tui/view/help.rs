@@ -33,6 +33,10 @@ const KEYS: &[(&str, &[(&str, &str)])] = &[
             ("r R", "repository: each one, then all"),
             ("c C", "category: each one, then all"),
             ("i", "include interactive sessions (editors, shells)"),
+            (
+                "n",
+                "nominate the selected action for a fix by your team's champions (needs uploading on)",
+            ),
         ],
     ),
     (
@@ -41,6 +45,18 @@ const KEYS: &[(&str, &[(&str, &str)])] = &[
             ("↑↓ j k PgUp PgDn", "scroll"),
             ("[ ]", "move the before/after split a day"),
             ("{ }", "move it a week"),
+            ("n", "nominate this action"),
+        ],
+    ),
+    (
+        "Nominate (n)",
+        &[
+            ("type", "the note, one line of up to 280 characters"),
+            ("Backspace", "delete the last character"),
+            ("Enter", "show everything that would be sent"),
+            ("y", "send it (the result shows in the status line)"),
+            ("↑↓ PgDn", "scroll what would be sent"),
+            ("any other", "cancel (Esc too): nothing is sent"),
         ],
     ),
     (
@@ -91,6 +107,14 @@ const NUMBERS: &[(&str, &str)] = &[
     (
         "before / after",
         "the detail splits the period at a day you move with [ and ]: runs before it against runs from it on, with medians, p90s, runs per active day and time per week, and a Mann–Whitney U test (significant below p = 0.01). Too few runs on a side is reported as not enough data.",
+    ),
+    (
+        "fix landed",
+        "when your team's server reports a fix for an action (cached by uploads), its detail compares your own runs in the 28 days before the fix with those since, as worthit compare does: \"you save X per week\" only when the change is significant (p < 0.01).",
+    ),
+    (
+        "nominate",
+        "n sends the selected action's numbers of the last 28 days, exactly as an upload would, and your note to your team's server, asking its champions to make it faster. You see every byte first; an action worthit does not know by name is sent only as its category.",
     ),
     (
         "XKCD grid",

@@ -239,6 +239,7 @@ pub fn draw(frame: &mut Frame<'_>, area: Rect, app: &App) {
                 ("c", "category"),
                 ("i", "interactive"),
                 ("?", "help"),
+                ("n", "nominate"),
                 ("q", "quit"),
             ],
         );

@@ -1,6 +1,6 @@
 //! Drawing only: [`draw`] renders the [`App`] into a frame and changes nothing.
 //!
-//! One file per screen. Every screen lays itself out from the frame size alone, so the
+//! One file per screen, and [`nominate`] for the modals drawn over any of them. Every screen lays itself out from the frame size alone, so the
 //! state can ask the same functions how many rows a page has (for PgUp/PgDn and mouse
 //! clicks) without drawing. Nothing here may panic at any size: areas are cut with
 //! saturating arithmetic and every text is fitted with [`super::text`] before it is drawn.
@@ -10,6 +10,7 @@ pub mod empty;
 pub mod grid;
 pub mod help;
 pub mod list;
+pub mod nominate;
 
 use ratatui::Frame;
 use ratatui::layout::Rect;
@@ -31,6 +32,7 @@ pub fn draw(frame: &mut Frame<'_>, app: &App) {
         None if app.is_empty() => empty::draw(frame, area),
         None => list::draw(frame, area, app),
     }
+    nominate::draw(frame, area, app);
 }
 
 /// The scrolling body of the detail and help screens: all but the title and footer rows.
@@ -125,14 +127,19 @@ pub fn hints_line(hints: &[(&str, &str)], width: u16) -> Line<'static> {
     Line::from(spans)
 }
 
-/// The footer row: a pending message in red, or the key hints.
+/// The footer row: a pending message in red, else news (a nomination sent) in green, or
+/// the key hints.
 pub fn draw_footer(frame: &mut Frame<'_>, area: Rect, app: &App, hints: &[(&str, &str)]) {
-    let line = match &app.message {
-        Some(message) => Line::from(Span::styled(
+    let line = match (&app.message, &app.notice) {
+        (Some(message), _) => Line::from(Span::styled(
             text::truncate(message, usize::from(area.width)),
             Style::default().fg(Color::Red),
         )),
-        None => hints_line(hints, area.width),
+        (None, Some(notice)) => Line::from(Span::styled(
+            text::truncate(notice, usize::from(area.width)),
+            Style::default().fg(Color::Green),
+        )),
+        (None, None) => hints_line(hints, area.width),
     };
     frame.render_widget(Paragraph::new(line), area);
 }
